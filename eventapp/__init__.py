@@ -1,0 +1,100 @@
+"""eventapp — dialogue events, honor ceremonies and venue check-in for Youth Union offices."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from eventapp import config
+
+#: Domain packages; each may provide ``models``, ``views.bp`` (pages) and ``api.bp`` (JSON
+#: under /api/v1). Importing every ``models`` module keeps migrations complete.
+DOMAINS = ("accounts", "events", "units", "questions", "nominations", "registration",
+           "checkin", "audit")
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Application factory: config, extensions, blueprints, CLI, error pages."""
+    instance = config.instance_path()
+    app = Flask(__name__, instance_path=str(instance), instance_relative_config=True,
+                template_folder=str(config.TEMPLATE_DIR), static_folder=str(config.STATIC_DIR))
+    app.config.from_object(config.Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(config.from_environment())
+    if test_config:
+        app.config.update(test_config)
+    _finish_config(app)
+
+    from eventapp.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.login_message_category = "warning"
+
+    from eventapp import auth  # noqa: F401  (registers the user loader)
+    from eventapp.errors import register_error_handlers
+    from eventapp.formatting import register_filters
+    from eventapp.security import register_security
+
+    register_error_handlers(app)
+    register_filters(app)
+    register_security(app)
+    _register_blueprints(app)
+
+    from eventapp.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _finish_config(app: Flask) -> None:
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    uri = app.config.get("SQLALCHEMY_DATABASE_URI") or \
+        f"sqlite:///{Path(app.instance_path) / 'eventapp.sqlite'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = config.normalise_database_url(uri)
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    options.setdefault("pool_pre_ping", True)
+    if uri.startswith("sqlite"):
+        options.setdefault("connect_args", {"timeout": app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000,
+                                            "check_same_thread": False})
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    if not app.config.get("UPLOAD_FOLDER"):
+        app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
+
+
+def _instance_secret(instance: Path) -> str:
+    """A random key kept in ``instance/secret_key`` so sessions and codes survive restarts."""
+    path = instance / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from eventapp.views import bp as core_bp
+
+    app.register_blueprint(core_bp)
+    for domain in DOMAINS:
+        for module_name in ("models", "views", "api"):
+            try:
+                module = importlib.import_module(f"eventapp.{domain}.{module_name}")
+            except ModuleNotFoundError as error:
+                if error.name != f"eventapp.{domain}.{module_name}":
+                    raise
+                continue
+            if module_name != "models":
+                app.register_blueprint(module.bp)

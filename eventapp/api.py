@@ -1,0 +1,61 @@
+"""What every JSON route under ``/api/v1`` shares: the blueprint factory (CSRF-exempt,
+token-only), request parsing against a marshmallow schema, and JSON errors.
+
+Domain routes live in ``<domain>/api.py``; they stay thin: parse, call a service, answer.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, request
+from marshmallow import Schema, ValidationError
+
+from eventapp.errors import Invalid
+from eventapp.extensions import csrf
+
+API_PREFIX = "/api/v1"
+
+
+def api_blueprint(name: str, import_name: str) -> Blueprint:
+    """A blueprint for JSON routes: under /api/v1, exempt from CSRF (bearer tokens only)."""
+    bp = Blueprint(name, import_name, url_prefix=API_PREFIX)
+    csrf.exempt(bp)
+    return bp
+
+
+def flatten_errors(messages, prefix: str = "") -> dict[str, str]:
+    """marshmallow's nested error dict → ``{"field.sub": "message"}``."""
+    flat: dict[str, str] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            if key == "_schema":
+                name = prefix or "_schema"
+            flat.update(flatten_errors(value, name))
+    elif isinstance(messages, list):
+        if all(isinstance(m, str) for m in messages):
+            flat[prefix or "_schema"] = " ".join(messages)
+        else:
+            for item in messages:
+                flat.update(flatten_errors(item, prefix))
+    else:
+        flat[prefix or "_schema"] = str(messages)
+    return flat
+
+
+def load(schema: Schema, data) -> dict:
+    """Validate ``data`` with ``schema``; raise ``Invalid`` with per-field Vietnamese messages."""
+    if not isinstance(data, dict):
+        raise Invalid({"_schema": "Nội dung gửi lên phải là một đối tượng JSON."})
+    try:
+        return schema.load(data)
+    except ValidationError as error:
+        raise Invalid(flatten_errors(error.messages)) from None
+
+
+def json_body(schema: Schema) -> dict:
+    """The request's JSON body, validated by ``schema``."""
+    data = request.get_json(silent=True)
+    if data is None:
+        raise Invalid({"_schema": "Nội dung gửi lên phải là JSON hợp lệ (Content-Type: "
+                                  "application/json, mã hóa UTF-8)."})
+    return load(schema, data)

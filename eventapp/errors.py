@@ -1,0 +1,136 @@
+"""Domain errors and the one place that turns them into Vietnamese pages or JSON.
+
+Services raise these; views never build error responses by hand. Under ``/api/`` the
+answer is JSON ``{"error": code, "message": …}``; elsewhere an HTML page (or, for
+expected form problems, views catch ``DomainError`` and flash ``message``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    """A refusal a user should understand. ``code`` is stable, ``message`` Vietnamese."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, code: str | None = None, **extra):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        self.extra = extra
+
+    def payload(self) -> dict:
+        return {"error": self.code, "message": self.message, **self.extra}
+
+
+class Invalid(DomainError):
+    """Bad input; ``fields`` maps a field name to its Vietnamese message."""
+
+    status = 422
+    code = "invalid"
+
+    def __init__(self, fields: dict[str, str], message: str = "Dữ liệu không hợp lệ."):
+        super().__init__(message, fields=fields)
+        self.fields = fields
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+
+
+class DeadlinePassed(DomainError):
+    """Raised at or after a deadline; carries the effective deadline as ISO-8601."""
+
+    status = 403
+    code = "deadline_passed"
+
+    def __init__(self, deadline: datetime, message: str | None = None):
+        from eventapp.formatting import local_dt
+
+        super().__init__(
+            message or f"Đã hết hạn lúc {local_dt(deadline)}; không thể thêm, sửa hoặc rút.",
+            deadline=deadline.isoformat(),
+        )
+        self.deadline = deadline
+
+
+HTTP_MESSAGES = {
+    400: "Yêu cầu không hợp lệ.",
+    401: "Vui lòng đăng nhập.",
+    403: "Bạn không có quyền truy cập trang này.",
+    404: "Không tìm thấy trang hoặc dữ liệu yêu cầu.",
+    405: "Phương thức không được hỗ trợ.",
+    413: "Tệp hoặc dữ liệu gửi lên quá lớn.",
+    429: "Quá nhiều lần thử. Vui lòng đợi một lát rồi thử lại.",
+    500: "Đã có lỗi ở máy chủ. Dữ liệu đã gửi trước đó không bị ảnh hưởng.",
+    503: "Máy chủ cơ sở dữ liệu tạm thời không sẵn sàng. Vui lòng thử lại sau ít phút.",
+}
+HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+              405: "method_not_allowed", 413: "too_large", 429: "rate_limited",
+              500: "server_error", 503: "unavailable"}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or (
+        request.accept_mimetypes.best == "application/json"
+    )
+
+
+def error_response(status: int, payload: dict):
+    if wants_json():
+        return jsonify(payload), status
+    return render_template("errors/error.html", status=status,
+                           message=payload.get("message")), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def _domain(error: DomainError):
+        return error_response(error.status, error.payload())
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException):
+        status = error.code or 500
+        if status == 400 and "CSRF" in (error.description or ""):
+            message = "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang."
+        else:
+            message = HTTP_MESSAGES.get(status, error.name)
+        return error_response(status, {"error": HTTP_CODES.get(status, "error"),
+                                       "message": message})
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        from sqlalchemy.exc import OperationalError
+
+        from eventapp.extensions import db
+
+        db.session.rollback()
+        if isinstance(error, OperationalError) and _is_outage(error):
+            app.logger.warning("database unavailable: %s", error)
+            return error_response(503, {"error": "unavailable", "message": HTTP_MESSAGES[503]})
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        return error_response(500, {"error": "server_error", "message": HTTP_MESSAGES[500]})
+
+
+def _is_outage(error) -> bool:
+    text = str(error).lower()
+    return any(s in text for s in ("connection", "could not connect", "server closed",
+                                   "terminating connection", "database is locked"))

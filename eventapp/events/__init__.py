@@ -1,0 +1,1 @@
+"""Events: the event, its sessions, participating units, deadlines, quotas and topics."""

@@ -1,0 +1,192 @@
+"""Event pages: the organizer's list and settings, and each role's event overview."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from eventapp.auth import event_for, organizer_required
+from eventapp.clock import now
+from eventapp.errors import Forbidden, Invalid
+from eventapp.events import services
+from eventapp.events.forms import EmptyForm, EventForm, ExtensionForm, SessionForm
+from eventapp.events.models import DeadlineExtension, DeadlineKind, Event, EventSession
+from eventapp.events.summaries import unit_summaries
+from eventapp.extensions import db
+from eventapp.units.models import Unit
+from eventapp.views import apply_errors
+
+bp = Blueprint("events", __name__, url_prefix="/events")
+
+DEADLINE_FIELDS = ("question_deadline", "registration_deadline", "nomination_deadline")
+SETTING_FIELDS = ("title", "theme", "question_min_per_unit", "question_max_per_unit",
+                  "nomination_reference_date", "serving_min_years", "retired_min_years",
+                  "title_window_years", "discipline_window_years", "nomination_unit_kinds")
+
+
+def _aware(value: datetime | None, tz: str) -> datetime | None:
+    """A ``datetime-local`` value typed in the event's zone, as an instant."""
+    return value.replace(tzinfo=ZoneInfo(tz)) if value else None
+
+
+def _naive_local(value: datetime | None, tz: str) -> datetime | None:
+    return value.astimezone(ZoneInfo(tz)).replace(tzinfo=None) if value else None
+
+
+@bp.get("/")
+@organizer_required
+def index():
+    events = db.session.scalars(sa.select(Event).order_by(Event.created_at.desc())).all()
+    return render_template("events/index.html", events=events)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@organizer_required
+def new():
+    form = EventForm()
+    if request.method == "GET":
+        form.nomination_unit_kinds.data = ["district"]
+    if form.validate_on_submit():
+        if services.get_event(form.slug.data):
+            form.slug.errors = ["Mã sự kiện đã được dùng."]
+        else:
+            event = Event(slug=form.slug.data, title=form.title.data.strip())
+            db.session.add(event)
+            db.session.flush()
+            try:
+                _save_settings(event, form)
+            except Invalid as error:
+                db.session.rollback()
+                apply_errors(form, error)
+            else:
+                flash("Đã tạo sự kiện. Hãy thêm các phiên và đơn vị tham gia.", "success")
+                return redirect(url_for("events.overview", slug=event.slug))
+    return render_template("events/form.html", form=form, event=None)
+
+
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+@organizer_required
+def edit(slug: str):
+    event = event_for(current_user, slug)
+    form = EventForm(obj=event)
+    if request.method == "GET":
+        for name in DEADLINE_FIELDS:
+            getattr(form, name).data = _naive_local(getattr(event, name), event.timezone)
+        form.topics.data = "\n".join(t.name for t in event.topics)
+    form.slug.data = event.slug  # the slug is fixed once links and codes exist
+    if form.validate_on_submit():
+        try:
+            _save_settings(event, form)
+        except Invalid as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            flash("Đã lưu thông tin sự kiện.", "success")
+            return redirect(url_for("events.overview", slug=slug))
+    return render_template("events/form.html", form=form, event=event)
+
+
+def _save_settings(event: Event, form: EventForm) -> None:
+    values = {name: getattr(form, name).data for name in SETTING_FIELDS}
+    values["title"] = values["title"].strip()
+    values["theme"] = (values["theme"] or "").strip()
+    values["question_min_per_unit"] = values["question_min_per_unit"] or 0
+    for name in DEADLINE_FIELDS:
+        values[name] = _aware(getattr(form, name).data, event.timezone)
+    services.update_event(event, values, current_user)
+    if form.topics.data is not None:
+        services.replace_topics(event, form.topics.data.splitlines(), current_user)
+
+
+@bp.get("/<slug>/")
+@login_required
+def overview(slug: str):
+    """Organizer: the event's dashboard. Unit: its home — deadlines and what is expected."""
+    if current_user.is_checkin:
+        raise Forbidden("Tổ đón tiếp chỉ dùng trang check-in.")
+    event = event_for(current_user, slug)
+    deadlines = []
+    for kind in DeadlineKind:
+        unit_id = current_user.unit_id if current_user.is_unit else None
+        ext = services.extension_for(event, unit_id, kind)
+        deadline = services.effective_deadline(event, unit_id, kind)
+        deadlines.append({"kind": kind, "deadline": deadline, "extension": ext,
+                          "open": deadline is None or now() < deadline})
+    summaries = unit_summaries(event, current_user.unit) if current_user.is_unit else []
+    return render_template("events/overview.html", event=event, deadlines=deadlines,
+                           summaries=summaries, now=now())
+
+
+@bp.route("/<slug>/sessions/new", methods=["GET", "POST"])
+@bp.route("/<slug>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@organizer_required
+def session_form(slug: str, session_id: int | None = None):
+    event = event_for(current_user, slug)
+    session = None
+    if session_id is not None:
+        session = db.session.get(EventSession, session_id)
+        if session is None or session.event_id != event.id:
+            abort(404)
+    form = SessionForm(obj=session)
+    if request.method == "GET" and session is not None:
+        form.starts_at.data = _naive_local(session.starts_at, event.timezone)
+        form.ends_at.data = _naive_local(session.ends_at, event.timezone)
+        form.agenda.data = "\n".join(session.agenda or [])
+    if session is not None:
+        form.key.data = session.key
+    if form.validate_on_submit():
+        values = {"key": form.key.data, "name": form.name.data.strip(),
+                  "venue": (form.venue.data or "").strip(), "capacity": form.capacity.data,
+                  "starts_at": _aware(form.starts_at.data, event.timezone),
+                  "ends_at": _aware(form.ends_at.data, event.timezone),
+                  "agenda": [line.strip() for line in (form.agenda.data or "").splitlines()
+                             if line.strip()]}
+        try:
+            services.save_session(event, session, values, current_user)
+        except Invalid as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            flash("Đã lưu phiên.", "success")
+            return redirect(url_for("events.overview", slug=slug))
+    return render_template("events/session_form.html", event=event, form=form, session=session)
+
+
+@bp.route("/<slug>/extensions", methods=["GET", "POST"])
+@organizer_required
+def extensions(slug: str):
+    event = event_for(current_user, slug)
+    form = ExtensionForm()
+    form.unit.choices = [(str(u.id), u.name) for u in event.units]
+    if form.validate_on_submit():
+        unit = db.session.get(Unit, int(form.unit.data))
+        try:
+            services.grant_extension(event, unit, form.kind.data,
+                                     _aware(form.deadline.data, event.timezone),
+                                     form.reason.data, current_user)
+        except Invalid as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            flash(f"Đã gia hạn cho {unit.name}.", "success")
+            return redirect(url_for("events.extensions", slug=slug))
+    rows = db.session.scalars(sa.select(DeadlineExtension).where(
+        DeadlineExtension.event_id == event.id).order_by(DeadlineExtension.granted_at)).all()
+    return render_template("events/extensions.html", event=event, form=form, extensions=rows,
+                           revoke_form=EmptyForm())
+
+
+@bp.post("/<slug>/extensions/<int:extension_id>/revoke")
+@organizer_required
+def revoke_extension(slug: str, extension_id: int):
+    event = event_for(current_user, slug)
+    ext = db.session.get(DeadlineExtension, extension_id)
+    if ext is None or ext.event_id != event.id or not EmptyForm().validate_on_submit():
+        abort(404 if ext is None or ext.event_id != event.id else 400)
+    services.revoke_extension(ext, current_user)
+    flash("Đã hủy gia hạn.", "info")
+    return redirect(url_for("events.extensions", slug=slug))

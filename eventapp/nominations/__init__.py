@@ -1,0 +1,1 @@
+"""Honoring nominations (hồ sơ đề nghị vinh danh) and the eligibility engine."""

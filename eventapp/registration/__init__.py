@@ -1,0 +1,1 @@
+"""Delegate registration: attendees, caps, check-in codes, invitations and badges."""

@@ -1,0 +1,52 @@
+"""Check-in codes (mã check-in): unguessable, not derivable from an id, and not forgeable
+from a database dump.
+
+A code is ``<NONCE>.<MAC>``: NONCE is 128 random bits stored on the attendee row, MAC is
+HMAC-SHA256(key, event id | nonce) truncated to 128 bits. The key comes from the app's
+configuration, not the database, so a leaked dump (nonces only) cannot produce a MAC.
+Re-issuing a code replaces the nonce. Both parts are upper-case base32, which QR codes
+store compactly (alphanumeric mode) and any keyboard-wedge scanner types correctly.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+
+NONCE_BYTES = 16
+MAC_BYTES = 16
+
+
+def _b32(raw: bytes) -> str:
+    return base64.b32encode(raw).decode().rstrip("=")
+
+
+def new_nonce() -> str:
+    return _b32(secrets.token_bytes(NONCE_BYTES))
+
+
+def _mac(key: bytes, event_id: int, nonce: str) -> str:
+    digest = hmac.new(key, f"{event_id}|{nonce}".encode(), hashlib.sha256).digest()
+    return _b32(digest[:MAC_BYTES])
+
+
+def make_code(key: bytes, event_id: int, nonce: str) -> str:
+    return f"{nonce}.{_mac(key, event_id, nonce)}"
+
+
+def parse_code(key: bytes, event_id: int, raw: str) -> str | None:
+    """The nonce of a genuine code for this event, or None (malformed, forged, other event)."""
+    text = (raw or "").strip().upper()
+    nonce, sep, mac = text.partition(".")
+    if not sep or len(nonce) != 26 or len(mac) != 26:
+        return None
+    if not hmac.compare_digest(mac, _mac(key, event_id, nonce)):
+        return None
+    return nonce
+
+
+def code_fingerprint(code: str) -> str:
+    """SHA-256 of a code, for the offline list on the scanner page (never the raw codes)."""
+    return hashlib.sha256(code.strip().upper().encode()).hexdigest()

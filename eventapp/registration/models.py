@@ -1,0 +1,76 @@
+"""Attendee (đại biểu) and the sessions each attends.
+
+The foundation defines these so that registration and check-in can grow side by side;
+their operations live in ``registration/services.py``.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventapp.clock import now
+from eventapp.database import UTCDateTime
+from eventapp.events.models import Category, Event, EventSession
+from eventapp.extensions import db
+from eventapp.units.models import Unit
+
+
+class AttendeeStatus(enum.StrEnum):
+    active = "active"
+    cancelled = "cancelled"  # its code is revoked
+
+
+attendee_session = sa.Table(
+    "attendee_session",
+    db.metadata,
+    sa.Column("attendee_id", sa.ForeignKey("attendee.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("session_id", sa.ForeignKey("event_session.id", ondelete="CASCADE"),
+              primary_key=True, index=True),
+)
+
+
+class Attendee(db.Model):
+    """A registered delegate, or an invited guest (khách mời) when ``unit_id`` is None."""
+
+    __tablename__ = "attendee"
+    __table_args__ = (sa.Index("ix_attendee_event_unit", "event_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"))
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unit.id", ondelete="RESTRICT"))
+    category_id: Mapped[int] = mapped_column(sa.ForeignKey("category.id"))
+    full_name: Mapped[str] = mapped_column(sa.String(200))
+    #: ``text.fold(full_name)``: diacritics-insensitive search and duplicate checks.
+    name_key: Mapped[str] = mapped_column(sa.String(200), index=True)
+    position: Mapped[str] = mapped_column(sa.String(200), default="")   # chức vụ
+    workplace: Mapped[str] = mapped_column(sa.String(300), default="")  # trường / nơi công tác
+    phone: Mapped[str] = mapped_column(sa.String(32), default="")
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+    #: Seat or area shown on the badge and at check-in, optional.
+    seat: Mapped[str] = mapped_column(sa.String(64), default="")
+    status: Mapped[str] = mapped_column(sa.String(16), default=AttendeeStatus.active.value)
+    #: Random half of the check-in code (see ``registration/codes.py``); replaced on re-issue.
+    code_nonce: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship()
+    unit: Mapped[Unit | None] = relationship(lazy="joined")
+    category: Mapped[Category] = relationship(lazy="joined")
+    sessions: Mapped[list[EventSession]] = relationship(secondary=attendee_session,
+                                                        order_by=EventSession.starts_at)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == AttendeeStatus.active
+
+    @property
+    def unit_name(self) -> str:
+        return self.unit.name if self.unit else "Khách mời"

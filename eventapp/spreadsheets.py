@@ -1,0 +1,212 @@
+"""The one Excel writer and reader. Every export and import goes through here.
+
+Writing: openpyxl write-only mode (rows stream to disk, memory flat in the row count),
+an STT column, a bold frozen header with an auto-filter, set column widths, real Excel
+dates shown ``dd/mm/yyyy HH:MM``, and every string written as text — a value starting with
+``=``, ``+``, ``-``, ``@``, tab or CR never becomes a formula.
+
+Reading: size and zip checks before openpyxl opens anything, header matching, and a row
+limit; callers validate rows and raise ``ImportErrors`` listing every bad row.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from eventapp.errors import DomainError
+from eventapp.formatting import VN_TZ
+
+DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+DATE_FORMAT = "dd/mm/yyyy"
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 60 * 1024 * 1024
+MAX_IMPORT_ROWS = 5000
+
+_HEADER_FONT = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: float = 20
+    #: "text", "number", "datetime" (aware → local time) or "date".
+    kind: str = "text"
+    wrap: bool = False
+
+
+class XlsxBuilder:
+    """Build a workbook sheet by sheet, streaming rows; ``to_bytes()`` finishes it."""
+
+    def __init__(self, tz: ZoneInfo | str = VN_TZ):
+        self._wb = Workbook(write_only=True)
+        self._tz = ZoneInfo(tz) if isinstance(tz, str) else tz
+
+    def add_sheet(self, title: str, columns: Sequence[Column], rows: Iterable[Sequence],
+                  *, stt: bool = True) -> int:
+        """Write one sheet; the STT column is added in front. Returns the row count."""
+        ws = self._wb.create_sheet(title=_sheet_title(title))
+        cols = ([Column("STT", 6, "number")] if stt else []) + list(columns)
+        for index, col in enumerate(cols, start=1):
+            ws.column_dimensions[get_column_letter(index)].width = col.width
+        ws.freeze_panes = "A2"
+        header = []
+        for col in cols:
+            cell = WriteOnlyCell(ws, value=col.header)
+            cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+            header.append(cell)
+        ws.append(header)
+        count = 0
+        for count, row in enumerate(rows, start=1):
+            values = ([count] if stt else []) + list(row)
+            ws.append([self._cell(ws, value, col) for value, col in zip(values, cols)])
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{count + 1}"
+        return count
+
+    def _cell(self, ws, value, col: Column):
+        if value is None or value == "":
+            return None
+        if isinstance(value, datetime):
+            if value.tzinfo is not None:
+                value = value.astimezone(self._tz).replace(tzinfo=None)
+            cell = WriteOnlyCell(ws, value=value)
+            cell.number_format = DATETIME_FORMAT
+            return cell
+        if isinstance(value, date):
+            cell = WriteOnlyCell(ws, value=value)
+            cell.number_format = DATE_FORMAT
+            return cell
+        if isinstance(value, bool | int | float) and col.kind == "number":
+            return value
+        cell = WriteOnlyCell(ws, value=str(value))
+        cell.data_type = "s"  # never a formula, whatever the text starts with
+        if col.wrap:
+            cell.alignment = _WRAP
+        return cell
+
+    def save(self, target) -> None:
+        self._wb.save(target)
+
+    def to_bytes(self) -> io.BytesIO:
+        buffer = io.BytesIO()
+        self._wb.save(buffer)
+        buffer.seek(0)
+        return buffer
+
+
+def spooled_xlsx(builder: XlsxBuilder):
+    """The finished workbook in a temporary file (kept on disk past 8 MB), rewound."""
+    handle = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    builder.save(handle)
+    handle.seek(0)
+    return handle
+
+
+def _sheet_title(title: str) -> str:
+    for ch in "[]:*?/\\":
+        title = title.replace(ch, " ")
+    return title[:31] or "Sheet"
+
+
+def template(title: str, headers: Sequence[str], examples: Sequence[Sequence] = (),
+             notes: Sequence[str] = ()) -> io.BytesIO:
+    """A downloadable import template: the header row, example rows, and a notes sheet."""
+    builder = XlsxBuilder()
+    builder.add_sheet(title, [Column(h, max(14, len(h) + 4)) for h in headers], examples,
+                      stt=False)
+    if notes:
+        builder.add_sheet("Hướng dẫn", [Column("Hướng dẫn", 100, wrap=True)],
+                          [[n] for n in notes], stt=False)
+    return builder.to_bytes()
+
+
+# --- Reading -------------------------------------------------------------------------
+
+class ImportErrors(DomainError):
+    """An import refused as a whole; ``rows`` lists (row number, reason) for every bad row."""
+
+    status = 422
+    code = "import_invalid"
+
+    def __init__(self, rows: list[tuple[int, str]], message: str | None = None):
+        super().__init__(message or f"Tệp có {len(rows)} dòng lỗi; chưa có dữ liệu nào được "
+                                    "nhập. Sửa các dòng dưới đây rồi tải lên lại.",
+                         rows=[{"row": n, "reason": r} for n, r in rows])
+        self.rows = rows
+
+
+class BadWorkbook(DomainError):
+    status = 422
+    code = "bad_file"
+
+
+def read_rows(data: bytes, headers: Sequence[str], *, max_rows: int = MAX_IMPORT_ROWS
+              ) -> list[tuple[int, dict[str, object]]]:
+    """Rows of the first sheet as ``(excel row number, {header: value})``, blank rows skipped.
+
+    Headers are matched case- and diacritics-insensitively; every expected header must be
+    present. Raises ``BadWorkbook`` with a Vietnamese message for anything not a sane .xlsx.
+    """
+    from eventapp.text import fold
+
+    if not data:
+        raise BadWorkbook("Chưa chọn tệp hoặc tệp rỗng.")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise BadWorkbook("Tệp quá lớn (tối đa 5 MB).")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(i.file_size for i in archive.infolist()) > MAX_UNCOMPRESSED_BYTES:
+                raise BadWorkbook("Tệp Excel quá lớn sau khi giải nén; hãy chia nhỏ tệp.")
+            if "xl/workbook.xml" not in archive.namelist():
+                raise BadWorkbook("Tệp không phải bảng tính Excel (.xlsx).")
+    except zipfile.BadZipFile:
+        raise BadWorkbook("Tệp không phải Excel (.xlsx) hợp lệ. Hãy dùng tệp mẫu tải về "
+                          "từ hệ thống và lưu ở định dạng .xlsx.") from None
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many types for damaged files
+        raise BadWorkbook("Không đọc được tệp Excel; tệp có thể bị hỏng.") from None
+    try:
+        ws = wb.worksheets[0]
+        rows = ws.iter_rows(values_only=True)
+        first = next(rows, None)
+        found = [fold(str(v)) if v is not None else "" for v in (first or ())]
+        wanted = {fold(h): h for h in headers}
+        missing = [h for key, h in wanted.items() if key not in found]
+        if missing:
+            raise BadWorkbook("Tệp thiếu cột: " + ", ".join(missing) +
+                              ". Hãy dùng đúng tệp mẫu (dòng 1 là tiêu đề cột).")
+        position = {wanted[key]: found.index(key) for key in wanted}
+        result = []
+        for number, values in enumerate(rows, start=2):
+            if number - 1 > max_rows:
+                raise BadWorkbook(f"Tệp có quá nhiều dòng (tối đa {max_rows}).")
+            if values is None or all(v is None or str(v).strip() == "" for v in values):
+                continue
+            result.append((number, {h: _cell_value(values, i) for h, i in position.items()}))
+        return result
+    finally:
+        wb.close()
+
+
+def _cell_value(values: tuple, index: int):
+    value = values[index] if index < len(values) else None
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value

@@ -1,0 +1,90 @@
+"""Organizer pages for the units taking part in an event."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from eventapp.auth import event_for, organizer_required
+from eventapp.errors import DomainError, Invalid
+from eventapp.extensions import db
+from eventapp.units import services
+from eventapp.units.forms import ImportForm, UnitForm
+from eventapp.units.models import Unit
+from eventapp.views import apply_errors, flash_import_errors, send_xlsx
+
+bp = Blueprint("units", __name__, url_prefix="/events/<slug>/units")
+
+
+@bp.get("/")
+@organizer_required
+def index(slug: str):
+    event = event_for(current_user, slug)
+    return render_template("units/index.html", event=event, units=event.units,
+                           form=ImportForm())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@organizer_required
+def new(slug: str):
+    event = event_for(current_user, slug)
+    form = UnitForm()
+    if form.validate_on_submit():
+        try:
+            unit = services.save_unit(event, None, form.code.data, form.name.data,
+                                      form.kind.data, current_user)
+        except Invalid as error:
+            apply_errors(form, error)
+        else:
+            flash(f"Đã thêm {unit.name}.", "success")
+            return redirect(url_for("units.index", slug=slug))
+    return render_template("units/form.html", event=event, form=form, unit=None)
+
+
+@bp.route("/<int:unit_id>/edit", methods=["GET", "POST"])
+@organizer_required
+def edit(slug: str, unit_id: int):
+    event = event_for(current_user, slug)
+    unit = db.session.get(Unit, unit_id)
+    if unit is None or unit not in event.units:
+        abort(404)
+    form = UnitForm(obj=unit)
+    if form.validate_on_submit():
+        try:
+            services.save_unit(event, unit, form.code.data, form.name.data, form.kind.data,
+                               current_user)
+        except Invalid as error:
+            apply_errors(form, error)
+        else:
+            flash(f"Đã lưu {unit.name}.", "success")
+            return redirect(url_for("units.index", slug=slug))
+    return render_template("units/form.html", event=event, form=form, unit=unit)
+
+
+@bp.post("/import")
+@organizer_required
+def import_file(slug: str):
+    event = event_for(current_user, slug)
+    form = ImportForm()
+    row_errors: list[dict] = []
+    if form.validate_on_submit():
+        try:
+            count = services.import_units(event, form.file.data.read(), current_user)
+        except DomainError as error:
+            db.session.rollback()
+            row_errors = flash_import_errors(error)
+        else:
+            flash(f"Đã nhập {count} đơn vị.", "success")
+            return redirect(url_for("units.index", slug=slug))
+    else:
+        for message in form.file.errors:
+            flash(message, "danger")
+    return render_template("units/index.html", event=event, units=event.units, form=form,
+                           row_errors=row_errors), 422
+
+
+@bp.get("/template.xlsx")
+@organizer_required
+def import_template(slug: str):
+    event_for(current_user, slug)
+    return send_xlsx(services.import_template(), "mau-nhap-don-vi.xlsx")

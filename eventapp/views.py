@@ -1,0 +1,88 @@
+"""Core pages (home, health) and the small helpers every blueprint's views share."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, send_file, url_for
+from flask_login import current_user, login_required
+
+from eventapp.errors import DomainError, Invalid
+from eventapp.extensions import db
+from eventapp.spreadsheets import XLSX_MIMETYPE, ImportErrors
+
+bp = Blueprint("core", __name__)
+
+
+@bp.get("/")
+@login_required
+def home():
+    """Send each role where its work is."""
+    from eventapp.events.models import Event, EventUnit
+
+    if current_user.is_organizer:
+        return redirect(url_for("events.index"))
+    if current_user.is_checkin:
+        return redirect(url_for("checkin.index"))
+    events = db.session.scalars(
+        sa.select(Event).join(EventUnit).where(EventUnit.unit_id == current_user.unit_id)
+        .order_by(Event.created_at.desc())).all()
+    if len(events) == 1:
+        return redirect(url_for("events.overview", slug=events[0].slug))
+    return render_template("events/unit_events.html", events=events)
+
+
+@bp.get("/healthz")
+def healthz():
+    db.session.execute(sa.text("SELECT 1"))
+    return {"status": "ok"}
+
+
+# --- Helpers for views --------------------------------------------------------------------
+
+def safe_next(target: str | None) -> str | None:
+    """Only same-site relative paths are followed after login."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def apply_errors(form, error: DomainError) -> None:
+    """Show a service's refusal on the form: field messages under fields, the rest flashed."""
+    if isinstance(error, Invalid):
+        leftovers = []
+        for name, message in error.fields.items():
+            field = getattr(form, name.split(".")[0], None)
+            if field is not None and hasattr(field, "errors"):
+                field.errors = list(field.errors or []) + [message]
+            else:
+                leftovers.append(message)
+        if leftovers:
+            flash(" ".join(leftovers), "danger")
+        else:
+            flash("Vui lòng sửa các ô được đánh dấu.", "danger")
+    else:
+        flash(error.message, "danger")
+
+
+def flash_import_errors(error: DomainError) -> list[dict]:
+    """Flash an import refusal; returns the per-row errors for the template's table."""
+    flash(error.message, "danger")
+    return error.extra.get("rows", []) if isinstance(error, ImportErrors) else []
+
+
+def send_xlsx(handle, filename: str):
+    """Send a finished workbook (file-like, rewound) as an attachment."""
+    return send_file(handle, mimetype=XLSX_MIMETYPE, as_attachment=True,
+                     download_name=filename, max_age=0)
+
+
+@bp.app_context_processor
+def _template_helpers():
+    from flask import current_app
+
+    return {"has_endpoint": lambda name: name in current_app.view_functions}

@@ -1,0 +1,267 @@
+"""Fixtures: a fresh database per test (SQLite, or PostgreSQL when TEST_DATABASE_URL is set),
+a CSRF-aware test client, users and tokens, the demo event, a live server and Chromium.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import threading
+import uuid
+from importlib import resources
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from eventapp import create_app
+from eventapp.extensions import db
+
+PASSWORD = "matkhau-thu-nghiem"
+ARTIFACTS = Path(__file__).parent / "artifacts"
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+_CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
+
+
+# --- Database per test ---------------------------------------------------------------------
+
+def _base_config(tmp: Path, uri: str) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-" + "x" * 32,
+        "SQLALCHEMY_DATABASE_URI": uri,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "RATELIMIT_ENABLED": False,
+        "UPLOAD_FOLDER": str(tmp / "uploads"),
+    }
+
+
+def _pg_admin_url(url: str, dbname: str) -> sa.URL:
+    return sa.make_url(url).set(drivername="postgresql+psycopg", database=dbname)
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """Migrate once per test run; tests then copy (SQLite) or truncate (PostgreSQL)."""
+    root = tmp_path_factory.mktemp("template")
+    os.environ["EVENTAPP_INSTANCE_PATH"] = str(root / "instance")
+    if TEST_DATABASE_URL:
+        name = f"eventapp_test_{uuid.uuid4().hex[:10]}"
+        admin = sa.create_engine(_pg_admin_url(TEST_DATABASE_URL, "postgres"),
+                                 isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        uri = _pg_admin_url(TEST_DATABASE_URL, name).render_as_string(hide_password=False)
+    else:
+        uri = f"sqlite:///{root / 'template.sqlite'}"
+    app = create_app(_base_config(root, uri))
+    with app.app_context():
+        from eventapp.cli import upgrade_schema
+
+        upgrade_schema()
+        db.engine.dispose()
+    yield {"uri": uri, "path": root / "template.sqlite"}
+    if TEST_DATABASE_URL:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def app(database_template, tmp_path, monkeypatch):
+    monkeypatch.setenv("EVENTAPP_INSTANCE_PATH", str(tmp_path / "instance"))
+    if TEST_DATABASE_URL:
+        uri = database_template["uri"]
+    else:
+        target = tmp_path / "test.sqlite"
+        shutil.copyfile(database_template["path"], target)
+        uri = f"sqlite:///{target}"
+    app = create_app(_base_config(tmp_path, uri))
+    app.test_client_class = CsrfClient
+    with app.app_context():
+        if TEST_DATABASE_URL:
+            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            db.session.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            db.session.commit()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+class CsrfClient(FlaskClient):
+    """A test client that can post forms with a valid CSRF token, like a browser would."""
+
+    def csrf_token(self, page: str = "/login") -> str:
+        html = self.get(page).get_data(as_text=True)
+        match = _CSRF.search(html)
+        assert match, f"no CSRF token on {page}"
+        return match.group(1)
+
+    def post_form(self, url: str, data: dict | None = None, *, page: str | None = None,
+                  **kwargs):
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.csrf_token(page or "/login"))
+        return self.post(url, data=data, **kwargs)
+
+
+@pytest.fixture
+def client(app) -> CsrfClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# --- Data -----------------------------------------------------------------------------------
+
+def demo_definition() -> dict:
+    text = resources.files("eventapp.events").joinpath("demo_event.json").read_text("utf-8")
+    return json.loads(text)
+
+
+@pytest.fixture
+def event(app):
+    """The seed's event (doi-thoai-2020) with its 17 units."""
+    from eventapp.events.services import import_event
+
+    return import_event(demo_definition())
+
+
+@pytest.fixture
+def make_user(app):
+    from eventapp.accounts.services import create_user
+
+    def make(email: str, role: str = "unit", unit: str | None = None):
+        return create_user(email, role, PASSWORD, unit_code=unit, full_name=email.split("@")[0])
+
+    return make
+
+
+@pytest.fixture
+def users(event, make_user):
+    """organizer, unit A (BATRI), unit B (BINHDAI), a high school unit, check-in staff."""
+    return {
+        "organizer": make_user("btc@test.vn", "organizer"),
+        "unit_a": make_user("batri@test.vn", "unit", "BATRI"),
+        "unit_b": make_user("binhdai@test.vn", "unit", "BINHDAI"),
+        "school": make_user("ndchieu@test.vn", "unit", "THPT-NDCHIEU"),
+        "checkin": make_user("cua1@test.vn", "checkin"),
+    }
+
+
+@pytest.fixture
+def login(client):
+    def do_login(user, c: CsrfClient | None = None) -> CsrfClient:
+        c = c or client
+        response = c.post_form("/login", {"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return c
+
+    return do_login
+
+
+@pytest.fixture
+def token_for(app):
+    from eventapp.auth import issue_token
+
+    def make(user) -> dict:
+        token = issue_token(user, "test")
+        db.session.commit()
+        return {"Authorization": f"Bearer {token}"}
+
+    return make
+
+
+@pytest.fixture
+def set_now(app):
+    """Fix the server clock: ``set_now(datetime)``."""
+
+    def fix(moment):
+        app.config["NOW"] = moment
+
+    yield fix
+    app.config["NOW"] = None
+
+
+def run_concurrently(fn, count: int) -> list:
+    """Run ``fn(i)`` in ``count`` threads released together; return results in order."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+    errors: list = []
+
+    def worker(i):
+        try:
+            barrier.wait(timeout=30)
+            results[i] = fn(i)
+        except Exception as error:  # reported below, with the thread's index
+            errors.append((i, error))
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors, errors
+    return results
+
+
+# --- Live server and Chromium ---------------------------------------------------------------
+
+@pytest.fixture
+def live_server(app):
+    """The app served over real HTTP on a free local port, in a thread."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update"]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} not found: run `python tests/install_browser.py` (Debian "
+                    "package chromium) first")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    context = chromium.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
+                                   viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+def browser_login(page, base_url: str, user) -> None:
+    page.goto(f"{base_url}/login")
+    page.fill("input[name=email]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
