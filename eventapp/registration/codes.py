@@ -50,3 +50,23 @@ def parse_code(key: bytes, event_id: int, raw: str) -> str | None:
 def code_fingerprint(code: str) -> str:
     """SHA-256 of a code, for the offline list on the scanner page (never the raw codes)."""
     return hashlib.sha256(code.strip().upper().encode()).hexdigest()
+
+
+def code_key() -> bytes:
+    """The HMAC key for check-in codes: ``CHECKIN_CODE_KEY`` or one derived from SECRET_KEY.
+
+    Changing it invalidates every printed code, so it is configuration, never data.
+    """
+    from flask import current_app
+
+    configured = current_app.config.get("CHECKIN_CODE_KEY")
+    if configured:
+        return configured.encode() if isinstance(configured, str) else configured
+    secret = current_app.config["SECRET_KEY"]
+    secret = secret.encode() if isinstance(secret, str) else secret
+    return hmac.new(secret, b"eventapp/checkin-code/v1", hashlib.sha256).digest()
+
+
+def attendee_code(attendee) -> str:
+    """What the attendee's QR code encodes."""
+    return make_code(code_key(), attendee.event_id, attendee.code_nonce)
