@@ -14,7 +14,7 @@ from eventapp import config
 #: Domain packages; each may provide ``models``, ``views.bp`` (pages) and ``api.bp`` (JSON
 #: under /api/v1). Importing every ``models`` module keeps migrations complete.
 DOMAINS = ("accounts", "events", "units", "questions", "nominations", "registration",
-           "checkin", "audit")
+           "checkin", "audit", "ops")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -50,6 +50,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_filters(app)
     register_security(app)
     _register_blueprints(app)
+    if app.config.get("PROXY_FIX"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Behind nginx: trust one hop of X-Forwarded-For/-Proto/-Host/-Prefix.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
 
     from eventapp.cli import register_cli
 

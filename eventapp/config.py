@@ -41,6 +41,8 @@ class Defaults:
     TIMEZONE = "Asia/Ho_Chi_Minh"
     UPLOAD_FOLDER: str | None = None  # default: <instance>/uploads
     TLS = False
+    #: Behind a reverse proxy (nginx): honour X-Forwarded-* from one hop.
+    PROXY_FIX = False
     # Tests set NOW to a datetime (or a callable) to control the clock.
     NOW = None
 
@@ -56,6 +58,8 @@ ENV_OVERRIDES = {
 def from_environment() -> dict:
     """Settings taken from environment variables."""
     found = {key: os.environ[env] for env, key in ENV_OVERRIDES.items() if os.environ.get(env)}
+    if os.environ.get("EVENTAPP_PROXY_FIX", "").lower() in {"1", "true", "yes"}:
+        found["PROXY_FIX"] = True
     if os.environ.get("EVENTAPP_TLS", "").lower() in {"1", "true", "yes"}:
         found.update(TLS=True, SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
     return found
