@@ -1,0 +1,1 @@
+"""Operations (vận hành): backup and restore, moving an SQLite installation to PostgreSQL."""
