@@ -95,11 +95,12 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(core_bp)
     for domain in DOMAINS:
         for module_name in ("models", "views", "api"):
+            path = f"eventapp.{domain}.{module_name}"
             try:
-                module = importlib.import_module(f"eventapp.{domain}.{module_name}")
+                module = importlib.import_module(path)
             except ModuleNotFoundError as error:
-                if error.name != f"eventapp.{domain}.{module_name}":
-                    raise
+                if error.name not in (path, f"eventapp.{domain}"):
+                    raise  # a missing dependency inside the module is a real error
                 continue
             if module_name != "models":
                 app.register_blueprint(module.bp)
