@@ -135,7 +135,7 @@ def demo(password: str):
         if find_user(email) is None:
             create(email, role, password, unit_code=unit_code, full_name=name)
     click.echo(f"Đã nạp sự kiện mẫu '{event.slug}' với {len(data['units'])} đơn vị.")
-    click.echo("Đăng nhập (mật khẩu: %s):" % password)
+    click.echo(f"Đăng nhập (mật khẩu: {password}):")
     click.echo("  Ban tổ chức:  bantochuc@demo.vn")
     click.echo("  Đơn vị:       batri@demo.vn (Huyện đoàn Ba Tri), "
                "thpt-ndchieu@demo.vn, … (<mã đơn vị>@demo.vn)")

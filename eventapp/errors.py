@@ -110,7 +110,8 @@ def register_error_handlers(app: Flask) -> None:
     def _http(error: HTTPException):
         status = error.code or 500
         if status == 400 and "CSRF" in (error.description or ""):
-            message = "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang."
+            message = ("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. "
+                       "Vui lòng tải lại trang.")
         else:
             message = HTTP_MESSAGES.get(status, error.name)
         return error_response(status, {"error": HTTP_CODES.get(status, "error"),

@@ -6,8 +6,15 @@ the same classes, so the two cannot drift apart.
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate  # noqa: F401
-from marshmallow import validates_schema  # noqa: F401
+from marshmallow import (  # noqa: F401
+    EXCLUDE,
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    validate,
+    validates_schema,  # noqa: F401
+)
 
 _MESSAGES = {
     fields.Field: {"required": "Bắt buộc phải có.", "null": "Không được để trống.",
@@ -20,7 +27,8 @@ _MESSAGES = {
     fields.Dict: {"invalid": "Phải là một đối tượng."},
     fields.Nested: {"type": "Phải là một đối tượng."},
     fields.Email: {"invalid": "Địa chỉ email không hợp lệ."},
-    fields.DateTime: {"invalid": "Thời điểm không hợp lệ (ISO-8601, ví dụ 2020-02-05T00:00:00+07:00).",
+    fields.DateTime: {"invalid": "Thời điểm không hợp lệ (ISO-8601, ví dụ "
+                                 "2020-02-05T00:00:00+07:00).",
                       "format": "Định dạng thời điểm không hợp lệ."},
     fields.Date: {"invalid": "Ngày không hợp lệ (YYYY-MM-DD).",
                   "format": "Định dạng ngày không hợp lệ."},

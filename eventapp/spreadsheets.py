@@ -72,7 +72,7 @@ class XlsxBuilder:
         count = 0
         for count, row in enumerate(rows, start=1):
             values = ([count] if stt else []) + list(row)
-            ws.append([self._cell(ws, value, col) for value, col in zip(values, cols)])
+            ws.append([self._cell(ws, value, col) for value, col in zip(values, cols, strict=True)])
         ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{count + 1}"
         return count
 
@@ -91,7 +91,9 @@ class XlsxBuilder:
             return cell
         if isinstance(value, bool | int | float) and col.kind == "number":
             return value
-        cell = WriteOnlyCell(ws, value=str(value))
+        # Excel's line break is LF (a bare CR would not survive the XML round trip anyway).
+        text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+        cell = WriteOnlyCell(ws, value=text)
         cell.data_type = "s"  # never a formula, whatever the text starts with
         if col.wrap:
             cell.alignment = _WRAP
@@ -109,7 +111,7 @@ class XlsxBuilder:
 
 def spooled_xlsx(builder: XlsxBuilder):
     """The finished workbook in a temporary file (kept on disk past 8 MB), rewound."""
-    handle = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    handle = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (returned)
     builder.save(handle)
     handle.seek(0)
     return handle

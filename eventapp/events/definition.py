@@ -6,8 +6,16 @@ Keys are the contract from issue #2; more may be added, none renamed.
 from __future__ import annotations
 
 from eventapp.schemas import (
-    EXCLUDE, AwareDateTime, Schema, ValidationError, fields, length, not_blank, one_of,
-    validate, validates_schema,
+    EXCLUDE,
+    AwareDateTime,
+    Schema,
+    ValidationError,
+    fields,
+    length,
+    not_blank,
+    one_of,
+    validate,
+    validates_schema,
 )
 from eventapp.units.models import UnitKind
 

@@ -16,8 +16,14 @@ from eventapp.errors import DeadlinePassed, Invalid
 from eventapp.events import rules
 from eventapp.events.definition import EventDef
 from eventapp.events.models import (
-    Category, DeadlineExtension, DeadlineKind, Event, EventSession, EventUnit,
-    RegistrationCap, Topic,
+    Category,
+    DeadlineExtension,
+    DeadlineKind,
+    Event,
+    EventSession,
+    EventUnit,
+    RegistrationCap,
+    Topic,
 )
 from eventapp.extensions import db
 from eventapp.units.models import Unit
@@ -76,10 +82,14 @@ def grant_extension(event: Event, unit: Unit, kind: DeadlineKind | str, deadline
         raise Invalid(errors)
     ext = extension_for(event, unit.id, kind)
     before = {"deadline": ext.deadline, "reason": ext.reason} if ext else None
+    values = {"deadline": deadline, "reason": reason, "granted_by_id": user.id,
+              "granted_at": now()}
     if ext is None:
-        ext = DeadlineExtension(event_id=event.id, unit_id=unit.id, kind=kind.value)
+        ext = DeadlineExtension(event_id=event.id, unit_id=unit.id, kind=kind.value, **values)
         db.session.add(ext)
-    ext.deadline, ext.reason, ext.granted_by_id, ext.granted_at = deadline, reason, user.id, now()
+    else:
+        for key, value in values.items():
+            setattr(ext, key, value)
     audit.record("extension.grant", obj=ext, event_id=event.id,
                  summary=f"Gia hạn '{kind.label}' cho {unit.name}", before=before,
                  after={"deadline": deadline, "reason": reason}, user=user)

@@ -7,7 +7,7 @@ their operations live in ``registration/services.py``.
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -74,3 +74,37 @@ class Attendee(db.Model):
     @property
     def unit_name(self) -> str:
         return self.unit.name if self.unit else "Khách mời"
+
+
+class InvitationSetting(db.Model):
+    """What an event's invitation letters (giấy mời) and badges (thẻ đại biểu) print.
+
+    One row per event, edited by the organizer; without a row the defaults below are
+    used (``defaults_for``), so printing always works.
+    """
+
+    __tablename__ = "invitation_setting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"),
+                                          unique=True)
+    #: Parent body above the issuer (cơ quan chủ quản), e.g. "ĐOÀN TNCS HỒ CHÍ MINH".
+    issuer_parent: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: Issuing body (cơ quan ban hành), e.g. "BCH TỈNH ĐOÀN BẾN TRE"; may hold two lines.
+    issuer: Mapped[str] = mapped_column(sa.String(300), default="")
+    #: Document number (số hiệu), e.g. "15-GM/TĐTN"; printed as "Số: …".
+    number: Mapped[str] = mapped_column(sa.String(100), default="")
+    #: Place name of the date line (địa danh), e.g. "Bến Tre".
+    place: Mapped[str] = mapped_column(sa.String(100), default="")
+    #: Date of issue (ngày ban hành); None prints the day the letter is printed.
+    issued_on: Mapped[date | None]
+    #: Who invites, the sentence before the name: "Ban Thường vụ Tỉnh đoàn trân trọng kính mời".
+    inviter: Mapped[str] = mapped_column(sa.String(300), default="")
+    #: Signature block: capacity (TM. BAN THƯỜNG VỤ), title (BÍ THƯ) and name.
+    signer_capacity: Mapped[str] = mapped_column(sa.String(200), default="")
+    signer_title: Mapped[str] = mapped_column(sa.String(200), default="")
+    signer_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: Short event name for badges (the full title is far too long for a badge).
+    short_title: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: Closing note printed under the sessions, e.g. dress code or where to park.
+    note: Mapped[str] = mapped_column(sa.Text, default="")
