@@ -59,3 +59,24 @@ def json_body(schema: Schema) -> dict:
         raise Invalid({"_schema": "Nội dung gửi lên phải là JSON hợp lệ (Content-Type: "
                                   "application/json, mã hóa UTF-8)."})
     return load(schema, data)
+
+
+def operation(*, summary: str | None = None, request=None, query=None,
+              responses: dict | None = None, errors: list[int] | None = None,
+              tags: list[str] | None = None, public: bool = False):
+    """Describe an API route for the OpenAPI document (``eventapp/openapi.py``).
+
+    ``request`` and ``query`` are the marshmallow schema classes the route validates with;
+    ``responses`` maps a status to a schema class, a description, or a full response
+    object; ``errors`` overrides the list of documented error statuses.
+    """
+    meta = {"summary": summary, "request": request, "query": query, "responses": responses,
+            "tags": tags, "public": public}
+    if errors is not None:
+        meta["errors"] = errors
+
+    def decorator(view):
+        view.openapi = {k: v for k, v in meta.items() if v is not None}
+        return view
+
+    return decorator

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import g
 
-from eventapp.api import api_blueprint
+from eventapp.api import api_blueprint, operation
 from eventapp.auth import event_for, token_required
 from eventapp.events.services import event_to_dict
 
@@ -12,7 +12,21 @@ bp = api_blueprint("events_api", __name__)
 
 
 @bp.get("/events/<slug>")
+@operation(summary="Sự kiện với các phiên, đơn vị, hạn chót và chỉ tiêu", tags=["events"],
+           responses={200: "Sự kiện"})
 @token_required()
 def get_event(slug: str):
     """The event with its sessions, units, deadlines and quotas."""
     return event_to_dict(event_for(g.api_user, slug))
+
+
+@bp.get("/openapi.json")
+@operation(summary="Tài liệu OpenAPI 3 của API này", public=True, errors=[],
+           responses={200: "Tài liệu OpenAPI"})
+def openapi_document():
+    """The OpenAPI document; readable without a token."""
+    from flask import current_app
+
+    from eventapp.openapi import build_spec
+
+    return build_spec(current_app)
