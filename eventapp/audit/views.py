@@ -1,0 +1,45 @@
+"""The organizer's audit log page (nhật ký thay đổi): search, filter, page, export to Excel."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+
+from eventapp.auth import organizer_required
+from eventapp.clock import now
+from eventapp.extensions import db
+from eventapp.formatting import local
+from eventapp.ops import auditlog
+from eventapp.views import send_xlsx
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+
+
+def _tz() -> str:
+    return current_app.config["TIMEZONE"]
+
+
+@bp.get("/")
+@organizer_required
+def index():
+    filters, errors = auditlog.parse_filters(request.args)
+    page = None
+    if not errors:
+        page = db.paginate(auditlog.search(filters, _tz()), page=filters.page,
+                           per_page=auditlog.PER_PAGE, error_out=False)
+    choices = auditlog.filter_choices()
+    return render_template(
+        "audit/index.html", filters=filters, errors=errors, page=page, args=request.args,
+        choices=choices, titles={e.id: e.title for e in choices["events"]},
+        changes=lambda entry: auditlog.changes(entry.before, entry.after, _tz()),
+        action_label=auditlog.action_label, none=auditlog.NONE)
+
+
+@bp.get("/export.xlsx")
+@organizer_required
+def export():
+    filters, errors = auditlog.parse_filters(request.args)
+    if errors:
+        flash("Bộ lọc không hợp lệ: " + " ".join(errors.values()), "danger")
+        return redirect(url_for(".index", **request.args))
+    day = local(now(), _tz()).strftime("%Y%m%d-%H%M")
+    return send_xlsx(auditlog.export(filters, _tz()), f"nhat-ky-thay-doi-{day}.xlsx")
