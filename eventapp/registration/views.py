@@ -1,15 +1,269 @@
-"""Pages of the registration domain (placeholder until the domain is built)."""
+"""Registration pages: the attendee list with filters, the form, import, export, settings.
 
-from flask import Blueprint, render_template
-from flask_login import current_user, login_required
+Printing (QR images, invitations, badges) lives in ``documents.py`` on the same blueprint.
+Organizers see and change everything; a unit account only its own delegates, and changes
+them only before its registration deadline. Check-in staff have no access here.
+"""
 
-from eventapp.auth import event_for
+from __future__ import annotations
 
-bp = Blueprint("registration", __name__, url_prefix="/events/<slug>/registration")
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+import eventapp.registration.documents  # noqa: F401  (its routes join the blueprint)
+from eventapp.accounts.models import Role
+from eventapp.auth import event_for, organizer_required, roles_required
+from eventapp.clock import now
+from eventapp.errors import DomainError, Invalid
+from eventapp.events.models import DeadlineKind
+from eventapp.events.services import effective_deadline, is_open_for
+from eventapp.events.summaries import Summary, provider
+from eventapp.extensions import db
+from eventapp.registration import checkins, exports, imports, printing, queries, services
+from eventapp.registration.blueprint import bp
+from eventapp.registration.catalog import Catalog
+from eventapp.registration.forms import AttendeeForm, EmptyForm, ImportForm, SettingsForm
+from eventapp.views import apply_errors, flash_import_errors, send_xlsx
+
+__all__ = ["bp"]
+
+page_roles = roles_required(Role.organizer, Role.unit)
+FORM_FIELDS = ("full_name", "position", "workplace", "category", "sessions", "phone", "email",
+               "seat")
+
+
+def _unit_choices(event) -> list[tuple[str, str]]:
+    return [("", "Khách mời (không thuộc đơn vị)")] + [(u.code, u.name) for u in event.units]
+
+
+def _can_change(event, unit_id) -> bool:
+    return current_user.is_organizer or is_open_for(event, unit_id, DeadlineKind.registration)
+
+
+def _page_number() -> int:
+    value = request.args.get("page", "1")
+    return int(value) if value.isdigit() and int(value) > 0 else 1
+
+
+def page_links(page: int, pages: int) -> list[int | None]:
+    """Page numbers to link: the first, the last, and three either side (None = "…")."""
+    shown = sorted({1, pages, *range(max(1, page - 3), min(pages, page + 3) + 1)})
+    links: list[int | None] = []
+    for number in shown:
+        if links and number - links[-1] > 1:
+            links.append(None)
+        links.append(number)
+    return links
+
+
+def _list_context(event, import_form=None, row_errors=None) -> dict:
+    catalog = Catalog(event)
+    filters = queries.parse_filters(catalog, request.args, current_user)
+    items, total, pages = queries.page_of(event, filters, _page_number())
+    page = min(_page_number(), pages)
+    session_id = filters.session.id if filters.session else None
+    unit = current_user.unit if current_user.is_unit else filters.unit
+    unit_id = current_user.unit_id if current_user.is_unit else None
+    deadline = effective_deadline(event, unit_id, DeadlineKind.registration)
+    if import_form is None:
+        import_form = ImportForm()
+        import_form.unit.choices = _unit_choices(event)
+    return {
+        "event": event, "catalog": catalog, "filters": filters, "items": items,
+        "total": total, "pages": pages, "page": page, "page_links": page_links(page, pages),
+        "arrived": checkins.first_checkins(event.id, session_id, [a.id for a in items]),
+        "unit_seats": queries.unit_seats(event, unit) if unit else [],
+        "session_seats": queries.session_seats(event),
+        "deadline": deadline, "deadline_open": deadline is None or now() < deadline,
+        "is_open": _can_change(event, unit_id), "import_form": import_form,
+        "row_errors": row_errors or [], "units": event.units if current_user.is_organizer
+        else [], "guests_key": queries.GUESTS,
+    }
 
 
 @bp.get("/")
-@login_required
+@page_roles
 def index(slug: str):
     event = event_for(current_user, slug)
-    return render_template("placeholder.html", event=event, active="registration", heading="Đại biểu")
+    return render_template("registration/index.html", **_list_context(event))
+
+
+def _form(event, attendee=None) -> AttendeeForm:
+    catalog = Catalog(event)
+    form = AttendeeForm(obj=attendee)
+    form.category.choices = [("", "— Chọn thành phần —")] + [(c.key, c.name)
+                                                              for c in catalog.categories]
+    form.sessions.choices = [(s.key, f"Phiên {i}: {s.name}")
+                             for i, s in enumerate(catalog.sessions, 1)]
+    form.unit.choices = _unit_choices(event)
+    if attendee is not None and request.method == "GET":
+        form.category.data = attendee.category.key
+        form.sessions.data = [s.key for s in attendee.sessions]
+        form.unit.data = attendee.unit.code if attendee.unit else ""
+    elif attendee is None and request.method == "GET":
+        form.unit.data = request.args.get("unit", "")
+    return form
+
+
+def _raw(form: AttendeeForm) -> dict:
+    raw = {name: getattr(form, name).data for name in FORM_FIELDS}
+    if current_user.is_organizer:
+        raw["unit"] = form.unit.data or None
+    return raw
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@page_roles
+def new(slug: str):
+    event = event_for(current_user, slug)
+    unit_id = current_user.unit_id if current_user.is_unit else None
+    if not _can_change(event, unit_id):
+        flash("Đã hết hạn đăng ký đại biểu; đơn vị chỉ xem được danh sách.", "warning")
+        return redirect(url_for("registration.index", slug=slug))
+    form = _form(event)
+    if form.validate_on_submit():
+        try:
+            attendee = services.register(event, current_user, _raw(form))
+        except Invalid as error:
+            apply_errors(form, error)
+        except DomainError as error:
+            flash(error.message, "danger")
+        else:
+            flash(f"Đã đăng ký {attendee.full_name} ({attendee.unit_name}).", "success")
+            if request.form.get("then") == "new":
+                return redirect(url_for("registration.new", slug=slug,
+                                        unit=request.form.get("unit", "")))
+            return redirect(url_for("registration.index", slug=slug))
+    return render_template("registration/form.html", event=event, form=form, attendee=None,
+                           seats=_seats_for_form(event))
+
+
+def _seats_for_form(event):
+    if current_user.is_unit:
+        return queries.unit_seats(event, current_user.unit)
+    return []
+
+
+@bp.route("/<int:attendee_id>/edit", methods=["GET", "POST"])
+@page_roles
+def edit(slug: str, attendee_id: int):
+    event = event_for(current_user, slug)
+    attendee = services.get_attendee(event, attendee_id, current_user)
+    form = _form(event, attendee)
+    if form.validate_on_submit():
+        try:
+            services.update(attendee, current_user, _raw(form))
+        except Invalid as error:
+            apply_errors(form, error)
+        except DomainError as error:
+            flash(error.message, "danger")
+        else:
+            flash(f"Đã lưu thông tin {attendee.full_name}.", "success")
+            return redirect(url_for("registration.index", slug=slug))
+    return render_template("registration/form.html", event=event, form=form,
+                           attendee=attendee, seats=_seats_for_form(event),
+                           can_change=attendee.is_active and _can_change(event,
+                                                                         attendee.unit_id))
+
+
+@bp.post("/<int:attendee_id>/cancel")
+@page_roles
+def cancel(slug: str, attendee_id: int):
+    event = event_for(current_user, slug)
+    attendee = services.get_attendee(event, attendee_id, current_user)
+    if EmptyForm().validate_on_submit():
+        try:
+            services.cancel(attendee, current_user)
+        except DomainError as error:
+            flash(error.message, "danger")
+        else:
+            flash(f"Đã hủy đăng ký {attendee.full_name}; mã check-in của người này không "
+                  "còn dùng được.", "success")
+    return redirect(request.form.get("next") or url_for("registration.index", slug=slug))
+
+
+@bp.post("/<int:attendee_id>/reissue")
+@organizer_required
+def reissue(slug: str, attendee_id: int):
+    event = event_for(current_user, slug)
+    attendee = services.get_attendee(event, attendee_id, current_user)
+    if EmptyForm().validate_on_submit():
+        try:
+            services.reissue_code(attendee, current_user)
+        except DomainError as error:
+            flash(error.message, "danger")
+        else:
+            flash(f"Đã cấp mã check-in mới cho {attendee.full_name}; giấy mời và thẻ in "
+                  "trước đây không còn dùng được, hãy in lại.", "success")
+    return redirect(url_for("registration.edit", slug=slug, attendee_id=attendee_id))
+
+
+@bp.post("/import")
+@page_roles
+def import_file(slug: str):
+    event = event_for(current_user, slug)
+    form = ImportForm()
+    form.unit.choices = _unit_choices(event)
+    row_errors: list[dict] = []
+    if form.validate_on_submit():
+        unit_code = form.unit.data if current_user.is_organizer else None
+        try:
+            count = imports.import_attendees(event, current_user, form.file.data.read(),
+                                             unit_code)
+        except DomainError as error:
+            db.session.rollback()
+            row_errors = flash_import_errors(error)
+        else:
+            flash(f"Đã nhập {count} đại biểu.", "success")
+            return redirect(url_for("registration.index", slug=slug))
+    else:
+        for message in form.file.errors:
+            flash(message, "danger")
+    return render_template("registration/index.html",
+                           **_list_context(event, form, row_errors)), 422
+
+
+@bp.get("/template.xlsx")
+@page_roles
+def import_template(slug: str):
+    event = event_for(current_user, slug)
+    return send_xlsx(imports.import_template(event), f"mau-dang-ky-dai-bieu-{slug}.xlsx")
+
+
+@bp.get("/export.xlsx")
+@page_roles
+def export(slug: str):
+    event = event_for(current_user, slug)
+    filters = queries.parse_filters(Catalog(event), request.args, current_user)
+    handle, name = exports.export(event, filters)
+    return send_xlsx(handle, name)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@organizer_required
+def settings(slug: str):
+    event = event_for(current_user, slug)
+    setting = printing.settings_for(event)
+    form = SettingsForm(obj=setting)
+    if form.validate_on_submit():
+        services.save_settings(event, {name: getattr(form, name).data
+                                       for name in form.data if name != "csrf_token"},
+                               current_user)
+        flash("Đã lưu thông tin in giấy mời và thẻ đại biểu.", "success")
+        return redirect(url_for("registration.index", slug=slug))
+    return render_template("registration/settings.html", event=event, form=form)
+
+
+@provider
+def registration_summary(event, unit) -> Summary | None:
+    """The unit home page's line: how many delegates, and how full each cap is."""
+    seats = queries.unit_seats(event, unit)
+    total = queries.unit_total(event, unit)
+    deadline = effective_deadline(event, unit.id, DeadlineKind.registration)
+    status = f"{total} đại biểu đã đăng ký"
+    return Summary(
+        title="Đăng ký đại biểu", status=status,
+        url=url_for("registration.index", slug=event.slug), deadline=deadline,
+        is_open=is_open_for(event, unit.id, DeadlineKind.registration),
+        done=all(s.full for s in seats) if seats else total > 0,
+        details=[f"{s.label}: {s.text}" for s in seats])

@@ -1,0 +1,99 @@
+"""Registration API under /api/v1 (bearer tokens): register, cancel, list, export.
+
+Contract (issue 5): ``POST /events/<slug>/attendees`` → 201 ``{"id", "code", "unit", …}``;
+409 ``cap_reached`` / ``capacity_reached`` / ``duplicate``; 403 ``deadline_passed``; 422
+``invalid``. ``DELETE /events/<slug>/attendees/<id>`` cancels and revokes the code.
+``GET /events/<slug>/attendees.xlsx`` exports (organizer: all; a unit: its own).
+"""
+
+from __future__ import annotations
+
+from flask import g, jsonify, request
+
+from eventapp.accounts.models import Role
+from eventapp.api import api_blueprint, json_body, load
+from eventapp.auth import event_for, token_required
+from eventapp.errors import Invalid
+from eventapp.registration import codes, exports, queries, services
+from eventapp.registration.catalog import Catalog
+from eventapp.registration.models import Attendee
+from eventapp.registration.schemas import AttendeeListQuery, AttendeeRequest
+from eventapp.views import send_xlsx
+
+bp = api_blueprint("registration_api", __name__)
+
+
+def attendee_json(attendee: Attendee) -> dict:
+    return {
+        "id": attendee.id, "full_name": attendee.full_name, "position": attendee.position,
+        "workplace": attendee.workplace, "category": attendee.category.key,
+        "sessions": [s.key for s in attendee.sessions],
+        "unit": attendee.unit.code if attendee.unit else None, "phone": attendee.phone,
+        "email": attendee.email, "seat": attendee.seat, "status": attendee.status,
+        "code": codes.attendee_code(attendee) if attendee.is_active else None,
+        "created_at": attendee.created_at.isoformat(),
+    }
+
+
+def _filters(event, user) -> tuple[queries.Filters, dict]:
+    args = load(AttendeeListQuery(), request.args.to_dict())
+    filters = queries.parse_filters(Catalog(event), args, user)
+    errors = {}
+    if args["session"] and filters.session is None:
+        errors["session"] = "Không có phiên này trong sự kiện."
+    if args["category"] and filters.category is None:
+        errors["category"] = "Không có thành phần này trong sự kiện."
+    if user.is_organizer and args["unit"] and not (filters.unit or filters.guests):
+        errors["unit"] = "Đơn vị không tham gia sự kiện này."
+    if errors:
+        raise Invalid(errors)
+    return filters, args
+
+
+@bp.post("/events/<slug>/attendees")
+@token_required(Role.organizer, Role.unit)
+def create_attendee(slug: str):
+    """Register one attendee (request schema: ``AttendeeRequest``)."""
+    event = event_for(g.api_user, slug)
+    attendee = services.register(event, g.api_user, json_body(AttendeeRequest()))
+    return jsonify(attendee_json(attendee)), 201
+
+
+@bp.delete("/events/<slug>/attendees/<int:attendee_id>")
+@token_required(Role.organizer, Role.unit)
+def cancel_attendee(slug: str, attendee_id: int):
+    """Cancel a registration; the attendee's code is revoked."""
+    event = event_for(g.api_user, slug)
+    attendee = services.get_attendee(event, attendee_id, g.api_user)
+    services.cancel(attendee, g.api_user)
+    return jsonify({"id": attendee.id, "status": attendee.status})
+
+
+@bp.post("/events/<slug>/attendees/<int:attendee_id>/reissue")
+@token_required(Role.organizer)
+def reissue_code(slug: str, attendee_id: int):
+    """Organizer: a new check-in code; the old one stops working."""
+    event = event_for(g.api_user, slug)
+    attendee = services.get_attendee(event, attendee_id, g.api_user)
+    code = services.reissue_code(attendee, g.api_user)
+    return jsonify({"id": attendee.id, "code": code})
+
+
+@bp.get("/events/<slug>/attendees")
+@token_required(Role.organizer, Role.unit)
+def list_attendees(slug: str):
+    """Attendees, 100 per page, with the filters of ``AttendeeListQuery``."""
+    event = event_for(g.api_user, slug)
+    filters, args = _filters(event, g.api_user)
+    items, total, pages = queries.page_of(event, filters, args["page"])
+    return jsonify({"items": [attendee_json(a) for a in items], "total": total,
+                    "page": min(args["page"], pages), "pages": pages})
+
+
+@bp.get("/events/<slug>/attendees.xlsx")
+@token_required(Role.organizer, Role.unit)
+def export_attendees(slug: str):
+    """The attendee list in Excel (filters of ``AttendeeListQuery``)."""
+    event = event_for(g.api_user, slug)
+    handle, name = exports.export(event, _filters(event, g.api_user)[0])
+    return send_xlsx(handle, name)

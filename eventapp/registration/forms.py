@@ -1,0 +1,72 @@
+"""Registration forms. Choices are filled by the view from the event; the services do the
+real validation (the same rules as the API and the Excel import)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class AttendeeForm(FlaskForm):
+    full_name = StringField("Họ và tên", validators=[Length(max=200, message="Tối đa 200 ký tự.")])
+    position = StringField("Chức vụ", validators=[Length(max=200, message="Tối đa 200 ký tự.")])
+    workplace = StringField("Trường / nơi công tác",
+                            validators=[Length(max=300, message="Tối đa 300 ký tự.")])
+    category = SelectField("Thành phần", validate_choice=False)
+    sessions = CheckboxesField("Phiên tham dự", validate_choice=False)
+    phone = StringField("Điện thoại", validators=[Length(max=32, message="Tối đa 32 ký tự.")])
+    email = StringField("Email", validators=[Length(max=254, message="Tối đa 254 ký tự.")])
+    #: Organizers only.
+    unit = SelectField("Đơn vị", validate_choice=False)
+    seat = StringField("Chỗ ngồi / khu vực",
+                       validators=[Length(max=64, message="Tối đa 64 ký tự.")])
+
+
+class ImportForm(FlaskForm):
+    file = FileField("Tệp Excel (.xlsx)", validators=[FileRequired("Chọn tệp Excel để tải lên.")])
+    #: Organizers only: the unit whose delegates the file lists ("" = invited guests).
+    unit = SelectField("Đơn vị", validate_choice=False)
+
+
+class VnDateField(DateField):
+    """A date field whose error is in Vietnamese."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Ngày không hợp lệ.") from None
+
+
+class EmptyForm(FlaskForm):
+    """CSRF only, for buttons that post."""
+
+
+class SettingsForm(FlaskForm):
+    issuer_parent = StringField("Cơ quan chủ quản (dòng trên)",
+                                validators=[Length(max=200, message="Tối đa 200 ký tự.")])
+    issuer = TextAreaField("Cơ quan ban hành (có thể 2 dòng)",
+                           validators=[Length(max=300, message="Tối đa 300 ký tự.")])
+    number = StringField("Số hiệu giấy mời (sau chữ “Số:”)",
+                         validators=[Length(max=100, message="Tối đa 100 ký tự.")])
+    place = StringField("Địa danh", validators=[Length(max=100, message="Tối đa 100 ký tự.")])
+    issued_on = VnDateField("Ngày ban hành (để trống: ngày in)", validators=[Optional()])
+    inviter = StringField("Câu mời", validators=[Length(max=300, message="Tối đa 300 ký tự.")])
+    signer_capacity = StringField("Thẩm quyền ký (TM. …)",
+                                  validators=[Length(max=200, message="Tối đa 200 ký tự.")])
+    signer_title = StringField("Chức vụ người ký",
+                               validators=[Length(max=200, message="Tối đa 200 ký tự.")])
+    signer_name = StringField("Họ tên người ký",
+                              validators=[Length(max=200, message="Tối đa 200 ký tự.")])
+    short_title = StringField("Tên ngắn của sự kiện (in trên thẻ)",
+                              validators=[Length(max=200, message="Tối đa 200 ký tự.")])
+    note = TextAreaField("Ghi chú cuối giấy mời",
+                         validators=[Length(max=2000, message="Tối đa 2000 ký tự.")])

@@ -1,0 +1,395 @@
+"""Operations on attendees (đại biểu): register, edit, cancel, re-issue a code.
+
+The only module (with ``imports.py``) that writes attendees. Caps and capacity are checked
+after ``write_lock`` so concurrent requests cannot overshoot them. Lock order, the same in
+every writer so that PostgreSQL never sees a cycle: first the unit's ``EventUnit`` row (the
+``Event`` row for invited guests, who belong to no unit), then the ``EventSession`` rows in
+ascending id. On SQLite the first lock (BEGIN IMMEDIATE) already serialises every writer.
+
+Decisions where the issue is silent:
+- A unit account changes its delegates until its effective "registration" deadline; an
+  organizer at any time. The unit of an attendee is fixed (cancel and register again).
+- Cancelling keeps the row (status ``cancelled``) so that check-in can answer "revoked";
+  a cancelled attendee is not restored, the unit registers the person again instead.
+- Seats are assigned by organizers only; units cannot set or change them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+import sqlalchemy as sa
+
+from eventapp import audit
+from eventapp.clock import now
+from eventapp.database import is_sqlite, write_lock
+from eventapp.errors import Conflict, Forbidden, Invalid, NotFound
+from eventapp.events.models import (
+    Category,
+    DeadlineKind,
+    Event,
+    EventSession,
+    EventUnit,
+    RegistrationCap,
+)
+from eventapp.events.services import ensure_open
+from eventapp.extensions import db
+from eventapp.registration import codes, rules
+from eventapp.registration.catalog import Catalog, session_label
+from eventapp.registration.models import Attendee, AttendeeStatus, attendee_session
+from eventapp.text import clean, fold
+from eventapp.units.models import Unit
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+LIMITS = {"full_name": 200, "position": 200, "workplace": 300, "phone": 32, "email": 254,
+          "seat": 64}
+AUDITED = ["full_name", "position", "workplace", "phone", "email", "seat", "category",
+           "sessions", "unit"]
+
+
+# --- Validation -------------------------------------------------------------------------
+
+def validate(catalog: Catalog, raw: Mapping, *, organizer: bool, unit: Unit | None = None,
+             unit_given: bool = False) -> tuple[dict, dict[str, str]]:
+    """Clean values and Vietnamese errors by field, from an API body, a form or an Excel row.
+
+    ``category`` is a key or a name; ``sessions`` a list (or one text) of keys, numbers
+    ("1", "Phiên 2") or names. An organizer may name a ``unit`` by code (empty: a guest);
+    for a unit account ``unit`` is its own unit.
+    """
+    errors: dict[str, str] = {}
+    values: dict = {}
+    for name in ("full_name", "position", "workplace", "phone", "email", "seat"):
+        value = raw.get(name)
+        if name == "phone" and isinstance(value, int) and len(str(value)) == 9:
+            value = f"0{value}"  # Excel drops the leading zero of a number typed as such
+        if value is not None and not isinstance(value, str | int | float):
+            errors[name] = "Phải là chuỗi ký tự."
+            value = None
+        values[name] = clean(str(value)) if value is not None else ""
+        if len(values[name]) > LIMITS[name]:
+            errors[name] = f"Tối đa {LIMITS[name]} ký tự."
+    if not values["full_name"]:
+        errors["full_name"] = "Họ và tên không được để trống."
+    elif not any(ch.isalpha() for ch in values["full_name"]):
+        errors["full_name"] = "Họ và tên phải có chữ cái."
+    values["name_key"] = fold(values["full_name"])
+    if message := rules.phone_error(values["phone"]):
+        errors["phone"] = message
+    values["email"] = values["email"].lower()
+    if values["email"] and not _EMAIL.match(values["email"]):
+        errors["email"] = "Địa chỉ email không hợp lệ."
+    if not organizer:
+        values.pop("seat")
+
+    values["category"] = catalog.category(raw.get("category"))
+    if raw.get("category") in (None, ""):
+        errors["category"] = "Chọn thành phần đại biểu."
+    elif values["category"] is None:
+        errors["category"] = (f"Thành phần '{raw.get('category')}' không có trong sự kiện; "
+                              "dùng: " + "; ".join(c.name for c in catalog.categories) + ".")
+
+    tokens = raw.get("sessions")
+    tokens = rules.split_list(tokens) if isinstance(tokens, str) else list(tokens or [])
+    sessions, unknown = [], []
+    for token in tokens:
+        found = catalog.session(token)
+        (sessions.append(found) if found else unknown.append(str(token)))
+    if unknown:
+        errors["sessions"] = (f"Không có phiên: {', '.join(unknown)}. Ghi số thứ tự phiên "
+                              f"(1–{len(catalog.sessions)}) hoặc mã phiên.")
+    elif not sessions:
+        errors["sessions"] = "Chọn ít nhất một phiên tham dự."
+    values["sessions"] = sorted(set(sessions), key=catalog.sessions.index)
+
+    if organizer and unit_given:
+        code = raw.get("unit")
+        unit = catalog.unit(code) if code else None
+        if code and unit is None:
+            errors["unit"] = f"Đơn vị '{code}' không tham gia sự kiện này."
+    values["unit"] = unit
+    return values, errors
+
+
+def clean_input(catalog: Catalog, raw: Mapping, actor, *, unit: Unit | None = None,
+                unit_given: bool = False) -> dict:
+    values, errors = validate(catalog, raw, organizer=actor.is_organizer, unit=unit,
+                              unit_given=unit_given)
+    if errors:
+        raise Invalid(errors)
+    return values
+
+
+# --- Access ---------------------------------------------------------------------------
+
+def acting_unit(actor, event: Event) -> Unit | None:
+    """The unit a unit account acts for; organizers act for no unit by default."""
+    if actor.is_organizer:
+        return None
+    if not actor.is_unit:
+        raise Forbidden("Tài khoản này không có quyền đăng ký đại biểu.")
+    return actor.unit
+
+
+def get_attendee(event: Event, attendee_id: int, user) -> Attendee:
+    """An attendee of ``event`` that ``user`` may see (a unit: only its own)."""
+    from eventapp.auth import ensure_unit_access
+
+    attendee = db.session.get(Attendee, attendee_id)
+    if attendee is None or attendee.event_id != event.id:
+        raise NotFound("Không tìm thấy đại biểu.")
+    ensure_unit_access(user, attendee.unit_id)
+    return attendee
+
+
+def ensure_can_change(event: Event, actor, unit_id: int | None) -> None:
+    """Organizers always; a unit for its own delegates before its registration deadline."""
+    from eventapp.auth import ensure_unit_access
+
+    if actor.is_organizer:
+        return
+    ensure_unit_access(actor, unit_id)
+    ensure_open(event, unit_id, DeadlineKind.registration)
+
+
+# --- Locks and limits --------------------------------------------------------------------
+
+def lock(event_id: int, unit_id: int | None, session_ids: Iterable[int]) -> None:
+    """Serialise writers for this unit and these sessions (see the module docstring)."""
+    if unit_id is None:
+        write_lock(db.session(), Event, event_id)
+    else:
+        participation = db.session.scalar(sa.select(EventUnit.id).where(
+            EventUnit.event_id == event_id, EventUnit.unit_id == unit_id))
+        write_lock(db.session(), EventUnit, participation)
+    if is_sqlite(db.session.get_bind()):
+        return
+    for session_id in sorted(set(session_ids)):
+        write_lock(db.session(), EventSession, session_id)
+
+
+def maxima(event: Event, unit: Unit | None) -> dict[rules.LimitKey, int]:
+    """Every limit that can fill up for ``unit``: session capacities and its caps."""
+    found = {rules.capacity_key(s.id): s.capacity for s in event.sessions
+             if s.capacity is not None}
+    caps = db.session.execute(sa.select(
+        RegistrationCap.session_id, RegistrationCap.category_id, RegistrationCap.unit_kind,
+        RegistrationCap.max_per_unit).where(RegistrationCap.event_id == event.id)).all()
+    found.update(rules.unit_caps(caps, unit.kind if unit else None))
+    return found
+
+
+def used_places(event_id: int, unit_id: int | None, exclude_id: int | None = None
+                ) -> dict[rules.LimitKey, int]:
+    """Active registrations per session (capacity) and, for a unit, per (session, category)."""
+    active = [Attendee.event_id == event_id, Attendee.status == AttendeeStatus.active.value]
+    if exclude_id is not None:
+        active.append(Attendee.id != exclude_id)
+    joined = sa.select(attendee_session.c.session_id).join(
+        Attendee, Attendee.id == attendee_session.c.attendee_id).where(*active)
+    used: dict[rules.LimitKey, int] = {}
+    for session_id, count in db.session.execute(
+            joined.add_columns(sa.func.count()).group_by(attendee_session.c.session_id)):
+        used[rules.capacity_key(session_id)] = count
+    if unit_id is not None:
+        for session_id, category_id, count in db.session.execute(
+                joined.add_columns(Attendee.category_id, sa.func.count())
+                .where(Attendee.unit_id == unit_id)
+                .group_by(attendee_session.c.session_id, Attendee.category_id)):
+            used[rules.cap_key(session_id, category_id)] = count
+    return used
+
+
+def limit_message(catalog: Catalog, key: rules.LimitKey, limit: int, used: int) -> str:
+    session = next(s for s in catalog.sessions if s.id == key[1])
+    where = f"{session_label(catalog, session)} ({_short(session.name)})"
+    if key[0] == "capacity":
+        return f"{where} đã đủ chỗ: {rules.seats_text(used, limit)}."
+    category = next(c for c in catalog.categories if c.id == key[2])
+    return (f"Đơn vị đã đủ chỉ tiêu {category.name} ở {where}: "
+            f"{rules.seats_text(used, limit)}.")
+
+
+def limit_conflict(catalog: Catalog, key: rules.LimitKey, limit: int, used: int) -> Conflict:
+    session = next(s for s in catalog.sessions if s.id == key[1])
+    extra = {"session": session.key, "limit": limit, "registered": used}
+    if key[0] == "capacity":
+        return Conflict(limit_message(catalog, key, limit, used), code="capacity_reached",
+                        **extra)
+    category = next(c for c in catalog.categories if c.id == key[2])
+    return Conflict(limit_message(catalog, key, limit, used), code="cap_reached",
+                    category=category.key, **extra)
+
+
+def find_duplicate(event_id: int, unit_id: int | None, name_key: str, phone: str,
+                   exclude_id: int | None = None) -> Attendee | None:
+    """An active attendee of the same unit with the same folded name and phone digits."""
+    stmt = sa.select(Attendee).where(
+        Attendee.event_id == event_id, Attendee.name_key == name_key,
+        Attendee.status == AttendeeStatus.active.value,
+        Attendee.unit_id.is_(None) if unit_id is None else Attendee.unit_id == unit_id)
+    if exclude_id is not None:
+        stmt = stmt.where(Attendee.id != exclude_id)
+    key = rules.phone_key(phone)
+    return next((a for a in db.session.scalars(stmt) if rules.phone_key(a.phone) == key), None)
+
+
+def duplicate_message(existing: Attendee) -> str:
+    phone = f", điện thoại {existing.phone}" if existing.phone else ""
+    return (f"Trùng đại biểu đã đăng ký: {existing.full_name}{phone} "
+            f"({existing.unit_name}, mã đại biểu {existing.id}).")
+
+
+def _short(text: str, size: int = 60) -> str:
+    return text if len(text) <= size else text[:size].rsplit(" ", 1)[0] + "…"
+
+
+def _check_places(catalog: Catalog, unit: Unit | None, category: Category,
+                  sessions: list[EventSession], exclude_id: int | None = None) -> None:
+    limits = maxima(catalog.event, unit)
+    used = used_places(catalog.event.id, unit.id if unit else None, exclude_id)
+    keys = rules.keys_for([s.id for s in sessions], category.id, limits)
+    refused = rules.over_limits(limits, used, [keys])
+    if refused:
+        # A per-unit cap is the more useful message when both are full.
+        key = sorted(refused[0], key=lambda k: k[0] != "cap")[0]
+        raise limit_conflict(catalog, key, limits[key], used.get(key, 0))
+
+
+def snapshot(attendee: Attendee) -> dict:
+    return {"full_name": attendee.full_name, "position": attendee.position,
+            "workplace": attendee.workplace, "phone": attendee.phone, "email": attendee.email,
+            "seat": attendee.seat, "category": attendee.category.key if attendee.category
+            else None, "sessions": [s.key for s in attendee.sessions],
+            "unit": attendee.unit.code if attendee.unit else None}
+
+
+# --- Operations ---------------------------------------------------------------------------
+
+def register(event: Event, actor, raw: Mapping) -> Attendee:
+    """Register one attendee; raises Invalid, DeadlinePassed or Conflict (cap_reached,
+    capacity_reached, duplicate). Organizers name the unit by code, or none for a guest."""
+    catalog = Catalog(event)
+    own_unit = acting_unit(actor, event)
+    if own_unit is not None and str(raw.get("unit") or own_unit.code).upper() != own_unit.code:
+        raise Forbidden("Tài khoản đơn vị chỉ đăng ký đại biểu cho đơn vị mình.")
+    if own_unit is not None:
+        ensure_open(event, own_unit.id, DeadlineKind.registration)
+    data = clean_input(catalog, raw, actor, unit=own_unit, unit_given=actor.is_organizer)
+    unit = data["unit"]
+    event_id, unit_id = event.id, unit.id if unit else None
+    lock(event_id, unit_id, [s.id for s in data["sessions"]])
+    try:
+        existing = find_duplicate(event_id, unit_id, data["name_key"], data["phone"])
+        if existing is not None:
+            raise Conflict(duplicate_message(existing), code="duplicate",
+                           existing={"id": existing.id, "full_name": existing.full_name,
+                                     "phone": existing.phone})
+        _check_places(catalog, unit, data["category"], data["sessions"])
+        attendee = Attendee(
+            event_id=event_id, unit_id=unit_id, category_id=data["category"].id,
+            full_name=data["full_name"], name_key=data["name_key"],
+            position=data["position"], workplace=data["workplace"], phone=data["phone"],
+            email=data["email"], seat=data.get("seat", ""),
+            status=AttendeeStatus.active.value, code_nonce=codes.new_nonce(),
+            created_at=now(), created_by_id=actor.id)
+        attendee.sessions = list(data["sessions"])
+        db.session.add(attendee)
+        db.session.flush()
+        audit.record("attendee.register", obj=attendee, event_id=event_id,
+                     summary=f"Đăng ký đại biểu {attendee.full_name} — {attendee.unit_name}",
+                     after=snapshot(attendee), user=actor)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return attendee
+
+
+def update(attendee: Attendee, actor, raw: Mapping) -> Attendee:
+    """Edit an attendee's details and sessions; same checks as registering."""
+    event = attendee.event
+    ensure_can_change(event, actor, attendee.unit_id)
+    catalog = Catalog(event)
+    data = clean_input(catalog, raw, actor, unit=attendee.unit)
+    attendee_id, event_id, unit_id = attendee.id, event.id, attendee.unit_id
+    lock(event_id, unit_id, [s.id for s in data["sessions"]])
+    try:
+        db.session.refresh(attendee)
+        if not attendee.is_active:
+            raise Conflict("Đại biểu đã bị hủy đăng ký; không thể sửa.", code="cancelled")
+        existing = find_duplicate(event_id, unit_id, data["name_key"], data["phone"],
+                                  exclude_id=attendee_id)
+        if existing is not None:
+            raise Conflict(duplicate_message(existing), code="duplicate",
+                           existing={"id": existing.id, "full_name": existing.full_name,
+                                     "phone": existing.phone})
+        _check_places(catalog, attendee.unit, data["category"], data["sessions"],
+                      exclude_id=attendee_id)
+        before = snapshot(attendee)
+        for name in ("full_name", "name_key", "position", "workplace", "phone", "email"):
+            setattr(attendee, name, data[name])
+        if "seat" in data:
+            attendee.seat = data["seat"]
+        attendee.category = data["category"]
+        attendee.sessions = list(data["sessions"])
+        old, new = audit.changed(before, snapshot(attendee))
+        if new:
+            audit.record("attendee.update", obj=attendee, event_id=event_id,
+                         summary=f"Sửa đại biểu {attendee.full_name} — {attendee.unit_name}",
+                         before=old, after=new, user=actor)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return attendee
+
+
+def cancel(attendee: Attendee, actor) -> Attendee:
+    """Cancel a registration; its check-in code stops working (revoked)."""
+    ensure_can_change(attendee.event, actor, attendee.unit_id)
+    if not attendee.is_active:
+        return attendee
+    attendee.status = AttendeeStatus.cancelled.value
+    attendee.cancelled_at = now()
+    audit.record("attendee.cancel", obj=attendee, event_id=attendee.event_id,
+                 summary=f"Hủy đăng ký {attendee.full_name} — {attendee.unit_name}",
+                 before={"status": "active"}, after={"status": "cancelled"}, user=actor)
+    db.session.commit()
+    return attendee
+
+
+def reissue_code(attendee: Attendee, actor) -> str:
+    """Organizer: give the attendee a new code; the old one stops working at once."""
+    if not actor.is_organizer:
+        raise Forbidden("Chỉ Ban tổ chức được cấp lại mã check-in.")
+    if not attendee.is_active:
+        raise Conflict("Đại biểu đã bị hủy đăng ký; không cấp lại mã.", code="cancelled")
+    attendee.code_nonce = codes.new_nonce()
+    audit.record("attendee.reissue_code", obj=attendee, event_id=attendee.event_id,
+                 summary=f"Cấp lại mã check-in cho {attendee.full_name} — "
+                         f"{attendee.unit_name}; mã cũ hết hiệu lực", user=actor)
+    db.session.commit()
+    return codes.attendee_code(attendee)
+
+
+def save_settings(event: Event, values: Mapping, actor) -> None:
+    """Organizer: what invitation letters and badges print for this event."""
+    from eventapp.registration.models import InvitationSetting
+
+    setting = db.session.scalar(sa.select(InvitationSetting).where(
+        InvitationSetting.event_id == event.id))
+    fields = ["issuer_parent", "issuer", "number", "place", "issued_on", "inviter",
+              "signer_capacity", "signer_title", "signer_name", "short_title", "note"]
+    before = audit.snapshot(setting, fields) if setting else None
+    if setting is None:
+        setting = InvitationSetting(event_id=event.id)
+        db.session.add(setting)
+    for name in fields:
+        value = values.get(name)
+        setattr(setting, name, value.strip() if isinstance(value, str) else value)
+    audit.record("invitation.settings", obj=setting, event_id=event.id,
+                 summary="Sửa thông tin in giấy mời, thẻ đại biểu", before=before,
+                 after=audit.snapshot(setting, fields), user=actor)
+    db.session.commit()

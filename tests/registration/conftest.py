@@ -1,0 +1,33 @@
+"""Helpers for the registration tests: a clock before the seed's registration deadline,
+and a quick way to register attendees through the service."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+#: The seed's registration deadline is 2020-02-10T00:00+07:00.
+BEFORE_DEADLINE = datetime(2020, 2, 3, 9, 0, tzinfo=VN)
+AFTER_DEADLINE = datetime(2020, 2, 10, 0, 0, tzinfo=VN)
+
+
+@pytest.fixture
+def open_registration(set_now):
+    set_now(BEFORE_DEADLINE)
+
+
+@pytest.fixture
+def add(event, users):
+    """``add(user, full_name, **fields)``: register through the service, as ``user``."""
+    from eventapp.registration import services
+
+    def register(user, full_name, **fields):
+        raw = {"full_name": full_name, "category": "tpt-doi", "sessions": ["doi-thoai"],
+               "phone": "", "email": ""}
+        raw.update(fields)
+        return services.register(event, user, raw)
+
+    return register
