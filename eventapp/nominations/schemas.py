@@ -11,7 +11,14 @@ from marshmallow import post_load
 
 from eventapp.nominations import eligibility as el
 from eventapp.schemas import (
-    AwareDateTime, Schema, ValidationError, fields, length, not_blank, one_of, validate,
+    AwareDateTime,
+    Schema,
+    ValidationError,
+    fields,
+    length,
+    not_blank,
+    one_of,
+    validate,
     validates_schema,
 )
 
