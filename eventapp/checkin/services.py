@@ -1,0 +1,366 @@
+"""Check-in operations — the only code that writes the ``checkin`` table.
+
+One scan is: find the attendee by code (or by id, for name search and manual check-in),
+check status and invitation, then ``INSERT … ON CONFLICT DO NOTHING`` against the partial
+unique index. Concurrent scans of one code at several doors therefore give exactly one
+``checked_in``; the others read the winner's row and answer ``already_checked_in``.
+
+Decisions (reception desk practice): the first recorded check-in wins, also against an
+offline scan with an earlier time (the offline one is reported as a conflict); scans are
+not written to the audit log (the check-in row itself records who, when, which door and
+how) but undo and the organizer's manual check-in are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
+
+from eventapp import audit
+from eventapp.accounts.models import User
+from eventapp.checkin.models import CheckIn, Method
+from eventapp.checkin.rules import Outcome, arrival_time, clean_label, extract_code
+from eventapp.clock import now
+from eventapp.database import is_sqlite
+from eventapp.errors import Conflict, Invalid, NotFound
+from eventapp.events.models import Category, Event, EventSession
+from eventapp.extensions import db
+from eventapp.formatting import local_time
+from eventapp.registration.codes import code_fingerprint, code_key, make_code, parse_code
+from eventapp.registration.models import Attendee, AttendeeStatus, attendee_session
+from eventapp.text import clean, fold
+from eventapp.units.models import Unit
+
+CHECKINS = CheckIn.__table__
+
+
+@dataclass(frozen=True)
+class Card:
+    """What the door sees about a person (đại biểu)."""
+
+    id: int
+    full_name: str
+    unit: str | None
+    unit_name: str
+    category: str
+    seat: str
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "full_name": self.full_name, "unit": self.unit,
+                "unit_name": self.unit_name, "category": self.category, "seat": self.seat}
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """The answer to one scan; ``to_json`` is the API's body, ``outcome.http_status`` its status."""
+
+    outcome: Outcome
+    tz: str = "Asia/Ho_Chi_Minh"
+    attendee: Card | None = None
+    checked_in_at: datetime | None = None
+    by: str | None = None
+    device: str = ""
+    checkin_id: int | None = None
+    from_offline_queue: bool = False
+
+    @property
+    def http_status(self) -> int:
+        return self.outcome.http_status
+
+    def to_json(self) -> dict:
+        data: dict = {"result": self.outcome.value, "message": self.outcome.message,
+                      "colour": self.outcome.colour}
+        if self.http_status >= 400:
+            data["error"] = self.outcome.value
+        if self.attendee is not None:
+            data["attendee"] = self.attendee.to_json()
+        if self.checked_in_at is not None:
+            data["checked_in_at"] = self.checked_in_at.astimezone(UTC).isoformat()
+            data["checked_in_time"] = local_time(self.checked_in_at, self.tz)
+            data["by"] = self.by or ""
+            data["device"] = self.device
+            data["from_offline_queue"] = self.from_offline_queue
+            data["checkin_id"] = self.checkin_id
+        return data
+
+
+def find_session(event: Event, key: str | None) -> EventSession:
+    """The event's session with this key; an unknown key is bad input (422)."""
+    found = event.session_by_key(key or "")
+    if found is None:
+        raise Invalid({"session": "Phiên không tồn tại trong sự kiện này."})
+    return found
+
+
+# --- Looking a person up -------------------------------------------------------------------
+
+def _lookup(session_id: int) -> sa.Select:
+    """Attendee card, status, invitation to the session and the active check-in, one query."""
+    staff = aliased(User)
+    invited = sa.exists().where(attendee_session.c.attendee_id == Attendee.id,
+                                attendee_session.c.session_id == session_id)
+    return (
+        sa.select(Attendee.id, Attendee.full_name, Attendee.status, Attendee.seat,
+                  Unit.code.label("unit_code"), Unit.name.label("unit_name"),
+                  Category.name.label("category"), invited.label("invited"),
+                  CheckIn.id.label("checkin_id"), CheckIn.checked_in_at, CheckIn.device,
+                  CheckIn.scan_id, CheckIn.from_offline_queue,
+                  staff.full_name.label("staff_name"), staff.email.label("staff_email"))
+        .select_from(Attendee)
+        .join(Category, Category.id == Attendee.category_id)
+        .outerjoin(Unit, Unit.id == Attendee.unit_id)
+        .outerjoin(CheckIn, sa.and_(CheckIn.attendee_id == Attendee.id,
+                                    CheckIn.session_id == session_id,
+                                    CheckIn.undone_at.is_(None)))
+        .outerjoin(staff, staff.id == CheckIn.staff_id)
+    )
+
+
+def _card(row) -> Card:
+    return Card(row.id, row.full_name, row.unit_code, row.unit_name or "Khách mời",
+                row.category, row.seat or "")
+
+
+def _row_status(row) -> str:
+    """ok / checked_in / revoked / not_invited, for lists and the offline table."""
+    if row.status != AttendeeStatus.active:
+        return "revoked"
+    if not row.invited:
+        return "not_invited"
+    return "checked_in" if row.checkin_id is not None else "ok"
+
+
+# --- Checking in ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Context:
+    """Plain values captured before any commit (committing expires ORM objects)."""
+
+    event_id: int
+    session_id: int
+    tz: str
+    staff_id: int | None
+    staff_name: str
+
+
+def _context(event: Event, session: EventSession, staff: User | None) -> _Context:
+    return _Context(event.id, session.id, event.timezone, staff.id if staff else None,
+                    staff.display_name if staff else "")
+
+
+def check_in_code(event: Event, session: EventSession, raw_code: str, *, staff: User | None,
+                  device: str = "", scanned_at: datetime | None = None,
+                  scan_id: str | None = None, offline: bool | None = None) -> ScanResult:
+    """Check in whoever ``raw_code`` belongs to. Codes of another event are unknown."""
+    ctx = _context(event, session, staff)
+    text = extract_code(raw_code)
+    nonce = parse_code(code_key(), ctx.event_id, text) if text else None
+    if nonce is None:
+        return ScanResult(Outcome.unknown_code, ctx.tz)
+    if offline is None:
+        offline = scanned_at is not None
+    return _check_in(ctx, Attendee.code_nonce == nonce, method=Method.scan, device=device,
+                     scanned_at=scanned_at, scan_id=scan_id, offline=offline)
+
+
+def check_in_attendee(event: Event, session: EventSession, attendee_id: int, *,
+                      staff: User | None, method: str = Method.search, device: str = "",
+                      note: str = "", scan_id: str | None = None,
+                      scanned_at: datetime | None = None, offline: bool = False) -> ScanResult:
+    """Check in by name search at the door, or an organizer's manual check-in (audited)."""
+    ctx = _context(event, session, staff)
+    note = clean(note)
+    if len(note) > 500:
+        raise Invalid({"note": "Ghi chú tối đa 500 ký tự."})
+    return _check_in(ctx, Attendee.id == attendee_id, method=method, device=device, note=note,
+                     scan_id=scan_id, scanned_at=scanned_at, offline=offline)
+
+
+def _check_in(ctx: _Context, which, *, method: str, device: str = "",
+              scanned_at: datetime | None = None, scan_id: str | None = None,
+              offline: bool = False, note: str = "") -> ScanResult:
+    query = _lookup(ctx.session_id).where(Attendee.event_id == ctx.event_id, which)
+    row = db.session.execute(query).first()
+    if row is None:
+        return ScanResult(Outcome.unknown_code, ctx.tz)
+    card = _card(row)
+    if row.status != AttendeeStatus.active:
+        return ScanResult(Outcome.revoked, ctx.tz, card)
+    if not row.invited:
+        return ScanResult(Outcome.not_invited, ctx.tz, card)
+    if row.checkin_id is not None:
+        return _existing(ctx, card, row, scan_id)
+
+    moment = now()
+    device = clean_label(device)
+    values = {"event_id": ctx.event_id, "attendee_id": row.id, "session_id": ctx.session_id,
+              "checked_in_at": arrival_time(scanned_at, moment), "recorded_at": moment,
+              "scanned_at": scanned_at, "staff_id": ctx.staff_id, "device": device,
+              "method": method, "from_offline_queue": bool(offline), "scan_id": scan_id or None,
+              "note": note, "undo_reason": ""}
+    for _attempt in range(3):
+        _begin_write()
+        new_id = db.session.execute(_insert(values)).scalar()
+        if new_id is not None:
+            if method == Method.manual:
+                audit.record("checkin.manual", obj=db.session.get(CheckIn, new_id),
+                             event_id=ctx.event_id,
+                             summary=f"Check-in thủ công: {card.full_name}"
+                                     + (f" — {note}" if note else ""),
+                             after={"checkin_id": new_id, "attendee_id": row.id,
+                                    "session_id": ctx.session_id, "note": note})
+            db.session.commit()
+            return ScanResult(Outcome.checked_in, ctx.tz, card, values["checked_in_at"],
+                              ctx.staff_name, device, new_id, bool(offline))
+        # Another door won the race: read its row (committed, or we would not be here).
+        winner = db.session.execute(query).first()
+        db.session.commit()
+        if winner is not None and winner.checkin_id is not None:
+            return _existing(ctx, card, winner, scan_id)
+    raise Conflict("Check-in đang bị thay đổi đồng thời; vui lòng quét lại.", code="busy")
+
+
+def _existing(ctx: _Context, card: Card, row, scan_id: str | None) -> ScanResult:
+    """The active check-in in ``row``; a retried upload of the same scan is no conflict."""
+    outcome = Outcome.already_checked_in
+    if scan_id and row.scan_id == scan_id:
+        outcome = Outcome.checked_in
+    return ScanResult(outcome, ctx.tz, card, row.checked_in_at,
+                      row.staff_name or row.staff_email or "", row.device or "",
+                      row.checkin_id, bool(row.from_offline_queue))
+
+
+def _begin_write() -> None:
+    """Start the transaction that inserts.
+
+    SQLite: end the read transaction and take the write lock up front (BEGIN IMMEDIATE),
+    so a writer that committed meanwhile makes us wait (busy timeout) rather than fail
+    with a stale snapshot. PostgreSQL needs nothing: the unique index arbitrates.
+    """
+    if is_sqlite(db.session.get_bind()):
+        db.session.commit()
+        db.session.connection(execution_options={"sqlite_immediate": True})
+
+
+def _insert(values: dict):
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (insert(CHECKINS).values(**values)
+            .on_conflict_do_nothing(index_elements=["attendee_id", "session_id"],
+                                    index_where=CHECKINS.c.undone_at.is_(None))
+            .returning(CHECKINS.c.id))
+
+
+# --- Undo -----------------------------------------------------------------------------------
+
+def undo(event: Event, checkin_id: int, reason: str, user: User) -> CheckIn:
+    """Undo a check-in (hủy check-in) with a reason; the row stays as history, audited."""
+    reason = clean(reason)
+    if not reason:
+        raise Invalid({"reason": "Vui lòng ghi lý do hủy check-in."})
+    if len(reason) > 500:
+        raise Invalid({"reason": "Lý do tối đa 500 ký tự."})
+    row = db.session.get(CheckIn, checkin_id)
+    if row is None or row.event_id != event.id:
+        raise NotFound("Không tìm thấy lượt check-in.")
+    moment = now()
+    changed = db.session.execute(
+        sa.update(CheckIn).where(CheckIn.id == checkin_id, CheckIn.undone_at.is_(None))
+        .values(undone_at=moment, undone_by_id=user.id, undo_reason=reason)
+        .execution_options(synchronize_session=False)).rowcount
+    if not changed:
+        db.session.rollback()
+        raise Conflict("Lượt check-in này đã được hủy trước đó.", code="already_undone")
+    db.session.refresh(row)
+    audit.record("checkin.undo", obj=row, event_id=event.id,
+                 summary=f"Hủy check-in của {row.attendee.full_name} "
+                         f"({row.session.name}): {reason}",
+                 before={"checked_in_at": row.checked_in_at, "device": row.device},
+                 after={"undone_at": moment, "reason": reason})
+    db.session.commit()
+    return row
+
+
+# --- Lists for the scanner page -------------------------------------------------------------
+
+def search(event: Event, session: EventSession, query: str, limit: int = 15) -> list[dict]:
+    """Attendees whose name contains every word typed, diacritics-insensitive."""
+    words = fold(query).split()
+    if not words or sum(map(len, words)) < 2:
+        return []
+    stmt = _lookup(session.id).where(Attendee.event_id == event.id)
+    for word in words[:5]:
+        stmt = stmt.where(Attendee.name_key.contains(word, autoescape=True))
+    rows = db.session.execute(stmt.order_by(Attendee.name_key, Attendee.id).limit(limit))
+    found = []
+    for row in rows:
+        item = _card(row).to_json()
+        item["status"] = _row_status(row)
+        if row.checkin_id is not None:
+            item["checked_in_time"] = local_time(row.checked_in_at, event.timezone)
+            item["by"] = row.staff_name or row.staff_email or ""
+        found.append(item)
+    return found
+
+
+STATUS_CODES = {"ok": 0, "checked_in": 1, "revoked": 2, "not_invited": 3}
+
+
+def offline_table(event: Event, session: EventSession) -> dict:
+    """Everything the scanner needs to judge a code with the server unreachable.
+
+    Codes appear only as SHA-256 fingerprints (``code_fingerprint``), never raw. Each
+    entry: ``[fingerprint, status, name, unit index, category index, seat, HH:MM, id]``
+    with status 0 ok, 1 already checked in, 2 revoked, 3 not invited to this session; the
+    id lets a name found offline be queued for check-in by id.
+    """
+    key = code_key()
+    units, categories = {}, {}
+    rows = db.session.execute(
+        _lookup(session.id).add_columns(Attendee.code_nonce).where(Attendee.event_id == event.id))
+    entries = []
+    for row in rows:
+        unit = units.setdefault(row.unit_code, len(units))
+        category = categories.setdefault(row.category, len(categories))
+        fingerprint = code_fingerprint(make_code(key, event.id, row.code_nonce))
+        when = local_time(row.checked_in_at, event.timezone) if row.checkin_id else ""
+        entries.append([fingerprint, STATUS_CODES[_row_status(row)], row.full_name, unit,
+                        category, row.seat or "", when, row.id])
+    unit_names = dict(db.session.execute(sa.select(Unit.code, Unit.name)
+                                         .where(Unit.code.in_([u for u in units if u]))).all())
+    return {"session": session.key,
+            "units": [unit_names.get(code, "Khách mời") if code else "Khách mời"
+                      for code in units],
+            "categories": list(categories),
+            "entries": entries,
+            "generated_at": now().isoformat()}
+
+
+# --- For other domains: who has checked in --------------------------------------------------
+
+def checked_in_query(event_id: int, session_id: int | None = None) -> sa.Select:
+    """``SELECT attendee_id, checked_in_at`` of people with an active check-in — in one
+    session, or in any session of the event (their first arrival). Use it as a subquery:
+
+        sub = checked_in_query(event.id, session_id).subquery()
+        stmt = select(Attendee, sub.c.checked_in_at).outerjoin(
+            sub, sub.c.attendee_id == Attendee.id)      # Check-in column
+        stmt.where(sub.c.attendee_id.is_not(None))      # filter "đã check-in"
+    """
+    stmt = (sa.select(CheckIn.attendee_id,
+                      sa.func.min(CheckIn.checked_in_at).label("checked_in_at"))
+            .where(CheckIn.event_id == event_id, CheckIn.undone_at.is_(None))
+            .group_by(CheckIn.attendee_id))
+    if session_id is not None:
+        stmt = stmt.where(CheckIn.session_id == session_id)
+    return stmt
+
+
+def checked_in_attendee_ids(event_id: int, session_id: int | None = None) -> set[int]:
+    """Ids of attendees with an active check-in (in ``session_id``, or in any session)."""
+    sub = checked_in_query(event_id, session_id).subquery()
+    return set(db.session.scalars(sa.select(sub.c.attendee_id)))
