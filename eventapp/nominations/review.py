@@ -73,7 +73,7 @@ def decide(nomination: Nomination, decision: str, reason: str, checks: dict[str,
     against = (decision == "approved" and not result.eligible) or \
         (decision == "rejected" and result.eligible)
     if against and not reason:
-        errors["reason"] = ("Quyết định khác với kết quả xét tự động; cần ghi rõ lý do.")
+        errors.setdefault("reason", "Quyết định khác với kết quả xét tự động; cần ghi rõ lý do.")
     if errors:
         raise Invalid(errors)
     nomination.manual_checks = checks
