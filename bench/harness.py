@@ -1,0 +1,172 @@
+"""Shared by bench scripts and the reliability tests: a scratch database, a real gunicorn
+serving the app on a free loopback port, and an event with many units and API tokens.
+
+Only loopback addresses are used; every loop is bounded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def scratch_database(pg_url: str | None, folder: Path):
+    """A new empty database: on the PostgreSQL server of ``pg_url``, else a SQLite file."""
+    if not pg_url:
+        yield f"sqlite:///{folder / 'bench.sqlite'}"
+        return
+    name = f"eventapp_bench_{uuid.uuid4().hex[:10]}"
+    server = sa.make_url(pg_url).set(drivername="postgresql+psycopg")
+    admin = sa.create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def app_env(database_url: str, instance: Path) -> dict:
+    env = dict(os.environ)
+    env.update(DATABASE_URL=database_url, EVENTAPP_INSTANCE_PATH=str(instance),
+               SECRET_KEY=env.get("SECRET_KEY") or secrets.token_hex(32),
+               GUNICORN_ACCESSLOG="", GUNICORN_LOGLEVEL="warning")
+    env.pop("TEST_DATABASE_URL", None)
+    return env
+
+
+def make_app(env: dict, **config):
+    """An app bound to the scratch database, for seeding and checking from this process."""
+    from eventapp import create_app
+
+    saved = {k: os.environ.get(k) for k in ("EVENTAPP_INSTANCE_PATH",)}
+    os.environ["EVENTAPP_INSTANCE_PATH"] = env["EVENTAPP_INSTANCE_PATH"]
+    try:
+        return create_app({"SQLALCHEMY_DATABASE_URI": env["DATABASE_URL"],
+                           "SECRET_KEY": env["SECRET_KEY"],
+                           "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", **config})
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def seed_surge_event(app, units: int, *, slug: str = "surge", questions_max: int = 15,
+                     delegates_cap: int = 5, capacity: int | None = None) -> dict[str, str]:
+    """An open event with ``units`` district units, one unit account and API token each,
+    and an organizer. Returns ``{unit code: token}`` plus ``"__organizer__"``."""
+    from eventapp.accounts.models import ApiToken, User
+    from eventapp.cli import upgrade_schema
+    from eventapp.events.services import import_event
+    from eventapp.extensions import db
+
+    soon = datetime.now(UTC) + timedelta(days=30)
+    definition = {
+        "slug": slug, "title": "Đối thoại — thử tải", "theme": "Thử tải hạn chót",
+        "units": [{"code": f"U{i:04d}", "name": f"Huyện đoàn số {i}", "kind": "district"}
+                  for i in range(units)],
+        "sessions": [{"key": "so-ket", "name": "Sơ kết", "capacity": capacity,
+                      "starts_at": (soon + timedelta(days=5)).isoformat()}],
+        "questions": {"deadline": soon.isoformat(), "min_per_unit": 15,
+                      "max_per_unit": questions_max, "topics": ["Môi trường làm việc"]},
+        "registration": {"deadline": soon.isoformat(),
+                         "categories": [{"key": "clb-tpt", "name": "CLB TPT Đội"}],
+                         "caps": [{"session": "so-ket", "category": "clb-tpt",
+                                   "unit_kind": "district", "max_per_unit": delegates_cap}]},
+    }
+    tokens: dict[str, str] = {}
+    with app.app_context():
+        upgrade_schema()
+        event = import_event(definition)
+        units_by_code = {u.code: u for u in event.units}
+        password = User(email="x", role="organizer")
+        password.set_password(secrets.token_hex(8))
+        rows = [("__organizer__", None, "organizer")] + [(c, u, "unit")
+                                                           for c, u in units_by_code.items()]
+        for code, unit, role in rows:
+            user = User(email=f"{code.lower().strip('_')}@surge.vn", role=role, unit=unit,
+                        password_hash=password.password_hash)
+            token = "ea_" + secrets.token_urlsafe(32)
+            db.session.add_all([user, ApiToken(user=user, token_hash=ApiToken.digest(token))])
+            tokens[code] = token
+        db.session.commit()
+        db.engine.dispose()
+    return tokens
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict, *, workers: int = 4, threads: int = 4, timeout: int = 60):
+    """gunicorn serving ``eventapp:create_app()`` on a free loopback port; yields
+    ``(base_url, process)``. Stopped (SIGTERM, then SIGKILL) on exit."""
+    port = free_port()
+    run_env = dict(env, GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS=str(workers),
+                   GUNICORN_THREADS=str(threads), GUNICORN_TIMEOUT=str(timeout))
+    process = subprocess.Popen([GUNICORN, "-c", str(ROOT / "gunicorn.conf.py"),
+                                "eventapp:create_app()"], cwd=ROOT, env=run_env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base, process)
+        yield base, process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def wait_until_up(base: str, process: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("gunicorn exited: " + process.stderr.read().decode()[-2000:])
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not answer /healthz in time")
+
+
+def worker_pids(master_pid: int) -> list[int]:
+    """The gunicorn workers (children of the master)."""
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(master_pid)], capture_output=True,
+                         text=True, check=False).stdout
+    return [int(p) for p in out.split()]
+
+
+def percentile(values: list[float], pct: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))
+    return ordered[index]
