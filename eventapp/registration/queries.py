@@ -37,11 +37,14 @@ class Filters:
     checked_in: bool | None = None
     q: str = ""
     cancelled: bool = False
+    #: The unit is imposed by the account (a unit sees only its own), not chosen.
+    scoped: bool = False
 
     def args(self) -> dict[str, str]:
-        """The query-string form of these filters (for links to export and print)."""
+        """The query-string form of the chosen filters (for links to export and print)."""
+        unit = None if self.scoped else self.unit.code if self.unit else None
         found = {"session": self.session.key if self.session else None,
-                 "unit": GUESTS if self.guests else (self.unit.code if self.unit else None),
+                 "unit": GUESTS if self.guests else unit,
                  "category": self.category.key if self.category else None,
                  "checkin": {True: "yes", False: "no"}.get(self.checked_in),
                  "q": self.q or None, "status": "cancelled" if self.cancelled else None}
@@ -67,7 +70,7 @@ def parse_filters(catalog: Catalog, args: Mapping, user) -> Filters:
         filters.guests = code == GUESTS
         filters.unit = None if filters.guests else catalog.unit(code)
     else:
-        filters.unit = user.unit
+        filters.unit, filters.scoped = user.unit, True
     return filters
 
 

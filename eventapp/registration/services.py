@@ -2,9 +2,10 @@
 
 The only module (with ``imports.py``) that writes attendees. Caps and capacity are checked
 after ``write_lock`` so concurrent requests cannot overshoot them. Lock order, the same in
-every writer so that PostgreSQL never sees a cycle: first the unit's ``EventUnit`` row (the
-``Event`` row for invited guests, who belong to no unit), then the ``EventSession`` rows in
-ascending id. On SQLite the first lock (BEGIN IMMEDIATE) already serialises every writer.
+every writer so that PostgreSQL never sees a cycle: first the unit's ``EventUnit`` row, then the
+``EventSession`` rows in ascending id (invited guests, who belong to no unit, take the
+event's first session row in the unit row's place; see ``lock``). On SQLite the first
+lock (BEGIN IMMEDIATE) already serialises every writer.
 
 Decisions where the issue is silent:
 - A unit account changes its delegates until its effective "registration" deadline; an
@@ -156,17 +157,28 @@ def ensure_can_change(event: Event, actor, unit_id: int | None) -> None:
 # --- Locks and limits --------------------------------------------------------------------
 
 def lock(event_id: int, unit_id: int | None, session_ids: Iterable[int]) -> None:
-    """Serialise writers for this unit and these sessions (see the module docstring)."""
+    """Serialise writers for this unit and these sessions (see the module docstring).
+
+    Invited guests have no unit row: the event's first session row stands in for it. Not
+    the ``Event`` row: every attendee insert takes a FOR KEY SHARE lock on ``event`` through
+    its foreign key, so a FOR UPDATE there would deadlock with registrations in progress.
+    Nothing references ``event_unit``, and a session row is referenced only by writers that
+    locked it first, so ascending order is a total order and no cycle can form.
+    """
+    ids = set(session_ids)
+    locks: list[tuple[type, int]] = []
     if unit_id is None:
-        write_lock(db.session(), Event, event_id)
+        ids.add(db.session.scalar(sa.select(sa.func.min(EventSession.id))
+                                  .where(EventSession.event_id == event_id)))
     else:
-        participation = db.session.scalar(sa.select(EventUnit.id).where(
-            EventUnit.event_id == event_id, EventUnit.unit_id == unit_id))
-        write_lock(db.session(), EventUnit, participation)
-    if is_sqlite(db.session.get_bind()):
-        return
-    for session_id in sorted(set(session_ids)):
-        write_lock(db.session(), EventSession, session_id)
+        locks.append((EventUnit, db.session.scalar(sa.select(EventUnit.id).where(
+            EventUnit.event_id == event_id, EventUnit.unit_id == unit_id))))
+    locks += [(EventSession, session_id) for session_id in sorted(ids)]
+    session = db.session()
+    if is_sqlite(session.get_bind()):
+        locks = locks[:1]  # one BEGIN IMMEDIATE already serialises every writer
+    for model, ident in locks:
+        write_lock(session, model, ident)
 
 
 def maxima(event: Event, unit: Unit | None) -> dict[rules.LimitKey, int]:
