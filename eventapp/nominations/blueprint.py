@@ -16,7 +16,15 @@ def _labels() -> dict:
     return {"criteria_labels": el.CRITERIA_LABELS, "manual_labels": el.MANUAL_CRITERIA,
             "document_labels": el.DOCUMENTS, "title_labels": el.TITLE_LABELS,
             "level_labels": el.DISCIPLINE_LABELS, "service_statuses": el.STATUSES,
-            "one_day": timedelta(days=1), "vn": _vn}
+            "one_day": timedelta(days=1), "vn": _vn, "filesize": _filesize}
+
+
+def _filesize(size: int) -> str:
+    if size < 1024:
+        return f"{size} byte"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
 
 
 def _vn(value) -> str:

@@ -13,7 +13,7 @@ from eventapp.events.models import Event
 from eventapp.nominations import eligibility as el
 from eventapp.nominations import exports, review, services
 from eventapp.nominations.blueprint import bp
-from eventapp.nominations.models import STATUS_LABELS, Nomination, NominationStatus
+from eventapp.nominations.models import EDITABLE, STATUS_LABELS, Nomination, NominationStatus
 from eventapp.views import send_xlsx
 
 
@@ -44,7 +44,8 @@ def review_detail(event: Event, nomination: Nomination, errors: dict | None = No
                            letters=services.unit_letters(event, nomination.unit_id),
                            can_edit=False, is_open=services.is_open(event, nomination.unit_id),
                            deadline=None, errors=errors or {}, el=el,
-                           NominationStatus=NominationStatus, form=request.form)
+                           NominationStatus=NominationStatus, form=request.form,
+                           as_if_now=nomination.state in EDITABLE)
 
 
 def _nomination(slug: str, nomination_id: int) -> tuple[Event, Nomination]:

@@ -110,7 +110,9 @@ def preview(slug: str):
         problems = [(forms.label(k), v) for k, v in error.fields.items()]
         html = render_template("nominations/_result.html", result=None, problems=problems)
         return jsonify({"error": "invalid", "fields": error.fields, "html": html}), 422
-    html = render_template("nominations/_result.html", result=result, problems=[])
+    as_if_now = nomination is None or nomination.state in EDITABLE
+    html = render_template("nominations/_result.html", result=result, problems=[],
+                           as_if_now=as_if_now)
     return jsonify({"result": result.as_dict(), "html": html})
 
 
@@ -131,7 +133,8 @@ def detail(slug: str, nomination_id: int):
                            letters=services.unit_letters(event, nomination.unit_id),
                            can_edit=services.can_edit(nomination), is_open=is_open,
                            deadline=deadline, accept=uploads.ACCEPT, el=el,
-                           NominationStatus=NominationStatus)
+                           NominationStatus=NominationStatus,
+                           as_if_now=nomination.state in EDITABLE)
 
 
 def _act(slug: str, nomination_id: int, action, done: str):

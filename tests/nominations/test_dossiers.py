@@ -8,7 +8,13 @@ from eventapp.audit.models import AuditEntry
 from eventapp.extensions import db
 from eventapp.nominations.models import Nomination
 from tests.nominations.conftest import (
-    BASE, complete_dossier, create_dossier, submit, upload, upload_letter, vn,
+    BASE,
+    complete_dossier,
+    create_dossier,
+    submit,
+    upload,
+    upload_letter,
+    vn,
 )
 from tests.nominations.helpers import dossier_form
 
