@@ -22,6 +22,7 @@ from eventapp.extensions import db
 from eventapp.formatting import local_dt, local_time
 from eventapp.registration.models import Attendee, AttendeeStatus, attendee_session
 from eventapp.spreadsheets import Column, XlsxBuilder, spooled_xlsx
+from eventapp.text import fold
 from eventapp.units.models import Unit
 
 GUEST = "guest"
@@ -104,7 +105,9 @@ def session_stats(event: Event, session: EventSession) -> Stats:
             line.arrived += arrived
         stats.expected += expected
         stats.arrived += arrived
-    stats.units = sorted(units.values(), key=lambda ln: (ln.key == GUEST, ln.name))
+    # Units with delegates first, then guests, then units that registered nobody.
+    stats.units = sorted(units.values(),
+                         key=lambda ln: (not ln.expected, ln.key == GUEST, fold(ln.name)))
     stats.categories = list(categories.values())
     return stats
 
@@ -142,7 +145,7 @@ def _as_utc(value) -> datetime:
 def _epoch_bucket(column, seconds: int):
     """``floor(epoch(column) / seconds)`` on SQLite and PostgreSQL (stored as naive UTC)."""
     if db.session.get_bind().dialect.name == "sqlite":
-        return sa.cast(sa.func.strftime("%s", column), sa.Integer) / seconds
+        return sa.cast(sa.func.strftime("%s", column), sa.Integer) // seconds
     return sa.cast(sa.func.floor(sa.extract("epoch", column) / seconds), sa.BigInteger)
 
 
@@ -198,8 +201,6 @@ def board_json(event: Event, session: EventSession, expand: list[str]) -> dict:
 def history(event: Event, session: EventSession, limit: int = 200, offset: int = 0,
             name: str = "") -> list[CheckIn]:
     """Check-ins of a session, newest first, undone ones included (the history)."""
-    from eventapp.text import fold
-
     stmt = (sa.select(CheckIn).join(Attendee, Attendee.id == CheckIn.attendee_id)
             .where(CheckIn.event_id == event.id, CheckIn.session_id == session.id)
             .order_by(CheckIn.checked_in_at.desc(), CheckIn.id.desc()))

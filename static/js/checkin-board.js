@@ -31,7 +31,7 @@
     body.textContent = "";
     data.units.forEach(function (u) {
       var missing = u.expected - u.checked_in;
-      var row = node("tr", "ci-unit-row");
+      var row = node("tr", "ci-unit-row" + (u.expected ? "" : " ci-empty"));
       row.setAttribute("data-unit", u.key);
       row.setAttribute("aria-expanded", expanded[u.key] ? "true" : "false");
       var name = node("td");
@@ -43,7 +43,7 @@
       row.appendChild(cell(u.checked_in));
       row.appendChild(cell(missing, "text-end" + (missing ? " fw-bold text-danger" : "")));
       var bar = node("td");
-      bar.appendChild(progress(u.checked_in, u.expected));
+      if (u.expected) { bar.appendChild(progress(u.checked_in, u.expected)); }
       row.appendChild(bar);
       body.appendChild(row);
       if (expanded[u.key]) { body.appendChild(missingRow(u, data.missing[u.key] || [])); }
@@ -89,7 +89,7 @@
       chart = new window.Chart($("b-chart"), {
         data: {labels: labels, datasets: [
           {type: "bar", label: "Số người đến", data: counts, backgroundColor: "#0d6efd", yAxisID: "y"},
-          {type: "line", label: "Cộng dồn", data: totals, borderColor: "#198754", pointRadius: 0,
+          {type: "line", label: "Cộng dồn", data: totals, borderColor: "#198754", pointRadius: 2,
            tension: 0.2, yAxisID: "y2"}]},
         options: {animation: false, maintainAspectRatio: false, interaction: {mode: "index", intersect: false},
                   scales: {y: {beginAtZero: true, ticks: {precision: 0}, title: {display: true, text: "mỗi khoảng"}},

@@ -119,9 +119,11 @@
     }
     var titles = {unknown_code: "Mã không hợp lệ", revoked: "Mã đã bị thu hồi",
                   not_invited: "Không được mời dự phiên này"};
+    var notes = {unknown_code: "Không có trong danh sách sự kiện này — mời đến bàn Ban tổ chức",
+                 revoked: "Đại biểu đã hủy đăng ký — mời đến bàn Ban tổ chức",
+                 not_invited: "Mời đến bàn Ban tổ chức để được hướng dẫn"};
     return Object.assign(base, {kind: "red", title: titles[data.result] || "Không check-in được",
-      detail: detail || data.message || "", note: data.result === "unknown_code"
-        ? "Không có trong danh sách sự kiện này" : (data.result ? "" : data.message || "")});
+                                note: notes[data.result] || data.message || ""});
   }
 
   // --- recent scans and problems ----------------------------------------------------------------
@@ -147,7 +149,7 @@
       li.setAttribute("data-kind", r.kind);
       li.appendChild(node("span", "ci-dot ci-dot-" + r.kind));
       var text = node("span", "flex-grow-1");
-      text.appendChild(node("strong", "", r.name || "—"));
+      text.appendChild(node("strong", "", r.name || "Mã không rõ"));
       text.appendChild(document.createTextNode(" — " + r.title));
       li.appendChild(text);
       if (r.pending) { li.appendChild(node("span", "badge text-bg-primary", "chờ đồng bộ")); }
@@ -171,7 +173,8 @@
       li.appendChild(node("span", "ci-dot ci-dot-" + p.kind));
       li.appendChild(node("strong", "", p.name || "Mã không xác định"));
       li.appendChild(document.createTextNode(" — " + p.title + (p.note ? " (" + p.note + ")" : "") +
-        ". Quét offline lúc " + hhmm(p.at) + (p.session ? " · " + p.session : "") + "."));
+        ". Quét khi mất mạng lúc " + hhmm(p.at) +
+        (p.session && p.session !== cfg.sessionName ? " · " + p.session : "") + "."));
       el.problemList.appendChild(li);
     });
     if (list.length) {
@@ -329,8 +332,8 @@
       return;
     }
     var now = Date.now();
-    // A double Enter, or the same QR held in front of the camera, is one scan.
-    if (code === state.lastCode && now - state.lastAt < (typed ? 1500 : 4000)) { return; }
+    // The same QR held in front of the camera is one scan; a typed repeat is a real repeat.
+    if (!typed && code === state.lastCode && now - state.lastAt < 4000) { return; }
     state.lastCode = code; state.lastAt = now;
     submit(newItem({code: code, url: cfg.urls.scan}));
   }
@@ -348,7 +351,7 @@
   }
   function syncNext() {
     var queue = load(QUEUE_KEY, []);
-    if (!queue.length) { state.syncing = false; renderQueue(); return; }
+    if (!queue.length) { state.syncing = false; renderQueue(); loadTable(); return; }
     var item = queue[0];
     post(item.url, bodyFor(item, true)).then(function (answer) {
       setOnline(true); setAuthProblem(false);
@@ -488,6 +491,7 @@
   el.device.value = window.localStorage.getItem(DEVICE_KEY) || "";
   el.device.addEventListener("change", function () {
     window.localStorage.setItem(DEVICE_KEY, device());
+    if (state.mode === "scanner") { el.code.focus(); }  // back to the scanner field
   });
   window.addEventListener("online", syncTick);
   document.addEventListener("visibilitychange", function () {

@@ -1,0 +1,287 @@
+"""The scanner in real Chromium: a 360 px phone with a keyboard-wedge scanner, the camera
+(fake video of a printed QR code), the offline queue across a real server restart, and
+the live board. Screenshots go to tests/artifacts/checkin-*.png."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import qrcode
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from eventapp.checkin import services
+from eventapp.checkin.models import CheckIn
+from eventapp.extensions import db
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, browser_login
+
+pytestmark = pytest.mark.browser
+SCANNER = "/checkin/doi-thoai-2020/scan/doi-thoai"
+PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True,
+         "device_scale_factor": 2, "locale": "vi-VN", "timezone_id": "Asia/Ho_Chi_Minh"}
+
+
+@pytest.fixture
+def phone(chromium):
+    context = chromium.new_context(**PHONE)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.errors = errors
+    yield page
+    context.close()
+
+
+def open_scanner(page, base, user, device="Cửa 1"):
+    browser_login(page, base, user)
+    page.goto(base + SCANNER)
+    page.wait_for_selector("body[data-scanner-ready='1']")
+    page.wait_for_selector("#ci-count:not([hidden])")  # the offline table has loaded
+    page.fill("#ci-device", device)
+    page.dispatch_event("#ci-device", "change")
+
+
+def scan(page, code):
+    page.fill("#ci-code", code)
+    page.press("#ci-code", "Enter")
+
+
+def result(page, expected):
+    locator = page.locator(f"#ci-result[data-result='{expected}']")
+    locator.wait_for(state="visible", timeout=5_000)
+    return locator.inner_text()
+
+
+def test_scanner_at_360px_green_then_amber_then_red(
+        live_server, phone, users, people, code_of, artifacts):
+    open_scanner(phone, live_server, users["checkin"])
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert phone.evaluate("document.activeElement.id") == "ci-code"  # ready for the scanner
+    phone.screenshot(path=str(artifacts / "checkin-scanner-360-ready.png"))
+
+    started = time.monotonic()
+    scan(phone, "  " + code_of(people["an"]) + " ")
+    text = result(phone, "checked_in")
+    assert time.monotonic() - started < 1.0
+    for expected in ("Đã check-in", "Nguyễn Văn Ấn", "Huyện đoàn Ba Tri",
+                     "Giáo viên Tổng phụ trách Đội", "A12"):
+        assert expected in text
+    box = phone.locator("#ci-result").bounding_box()
+    assert box["width"] == 360 and box["height"] == 740  # fills the screen
+    assert phone.evaluate("document.body.dataset.lastSound") == "green"
+    phone.screenshot(path=str(artifacts / "checkin-scanner-360-green.png"))
+
+    # The next scan follows at once, without closing the result or reloading the page.
+    phone.evaluate("window.__marker = 1")
+    scan(phone, code_of(people["an"]))
+    text = result(phone, "already_checked_in")
+    assert "Đã check-in lúc" in text and "bởi cua1" in text and "Tại: Cửa 1" in text
+    assert phone.evaluate("document.body.dataset.lastSound") == "amber"
+    phone.screenshot(path=str(artifacts / "checkin-scanner-360-amber.png"))
+
+    scan(phone, code_of(people["huy"]))
+    assert "Mã đã bị thu hồi" in result(phone, "revoked")
+    scan(phone, "MA-KHONG-TON-TAI")
+    assert "Mã không hợp lệ" in result(phone, "unknown_code")
+    phone.screenshot(path=str(artifacts / "checkin-scanner-360-red.png"))
+    assert phone.evaluate("window.__marker") == 1  # same page all along
+    phone.click("#ci-result")
+    assert phone.locator("#ci-result").is_hidden()
+    recent = phone.inner_text("#ci-recent")
+    assert "Nguyễn Văn Ấn" in recent and "Phạm Đã Hủy" in recent
+    phone.screenshot(path=str(artifacts / "checkin-scanner-360-recent.png"), full_page=True)
+    assert not phone.errors
+    db.session.rollback()  # see what the server committed
+    rows = db.session.scalars(sa.select(CheckIn)).all()
+    assert [(r.device, r.method) for r in rows] == [("Cửa 1", "scan")]
+
+
+def test_name_search_at_360px(live_server, phone, users, people, artifacts):
+    open_scanner(phone, live_server, users["checkin"], device="Bàn đón tiếp")
+    phone.click("button[data-mode='search']")
+    phone.fill("#ci-search", "tran thi binh")
+    item = phone.locator("#ci-results li", has_text="Trần Thị Bình")
+    item.wait_for()
+    phone.screenshot(path=str(artifacts / "checkin-scanner-360-search.png"))
+    item.locator("button", has_text="Check-in").click()
+    assert "Trần Thị Bình" in result(phone, "checked_in")
+    db.session.rollback()
+    row = db.session.scalars(sa.select(CheckIn)).one()
+    assert (row.attendee_id, row.method, row.device) == (people["binh"].id, "search",
+                                                         "Bàn đón tiếp")
+    assert not phone.errors
+
+
+def _qr_video(path: Path, text: str, frames: int = 6) -> Path:
+    """A Y4M video (the format Chromium's fake camera reads) showing a printed QR code."""
+    from PIL import Image
+
+    width, height = 640, 480
+    code = qrcode.make(text, box_size=6, border=4).convert("L")
+    frame = Image.new("L", (width, height), 235)
+    frame.paste(code, ((width - code.width) // 2, (height - code.height) // 2))
+    luma = frame.tobytes()
+    chroma = bytes([128]) * (width // 2 * height // 2)
+    with path.open("wb") as out:
+        out.write(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(frames):
+            out.write(b"FRAME\n" + luma + chroma + chroma)
+    return path
+
+
+def test_camera_scans_a_printed_qr_code(live_server, chromium, users, people, code_of,
+                                        tmp_path, artifacts):
+    video = _qr_video(tmp_path / "qr.y4m", code_of(people["cuong"]))
+    browser = chromium.browser_type.launch(
+        executable_path=CHROMIUM, headless=True,
+        args=CHROMIUM_ARGS + ["--use-fake-device-for-media-stream",
+                              "--use-fake-ui-for-media-stream",
+                              f"--use-file-for-fake-video-capture={video}"])
+    try:
+        context = browser.new_context(**PHONE, permissions=["camera"])
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        open_scanner(page, live_server, users["checkin"], device="Cửa camera")
+        page.click("button[data-mode='camera']")
+        page.click("#ci-camera-toggle")
+        text = result(page, "checked_in")
+        assert "Lê Quốc Cường" in text and "Huyện đoàn Bình Đại" in text
+        engine = page.evaluate("document.body.dataset.cameraEngine")
+        assert engine in ("zxing", "native")
+        page.screenshot(path=str(artifacts / "checkin-scanner-360-camera.png"))
+        # The code stays in front of the camera: one check-in, not a stream of repeats.
+        page.wait_for_timeout(1500)
+        db.session.rollback()
+        assert db.session.scalar(sa.select(sa.func.count(CheckIn.id))) == 1
+        assert not errors
+    finally:
+        browser.close()
+
+
+# --- Offline: the server really stops and restarts on the same port ---------------------------
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ServerProcess:
+    """The app in its own process (``flask run``) on a fixed port, so it can be killed."""
+
+    def __init__(self, app, port: int, log: Path):
+        self.port, self.log = port, log
+        self.env = {**os.environ,
+                    "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+                    "SECRET_KEY": app.config["SECRET_KEY"],
+                    "EVENTAPP_INSTANCE_PATH": app.instance_path}
+        self.proc = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        handle = self.log.open("ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "eventapp", "run", "--port",
+             str(self.port), "--no-reload", "--no-debugger", "--with-threads"],
+            env=self.env, stdout=handle, stderr=handle, cwd=Path(__file__).parents[2])
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("server did not start: " + self.log.read_text()[-2000:])
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+
+
+@pytest.fixture
+def server(app, tmp_path):
+    proc = ServerProcess(app, _free_port(), tmp_path / "server.log")
+    proc.start()
+    yield proc
+    proc.stop()
+
+
+def test_offline_scans_are_queued_while_the_server_is_stopped_and_synced_after_restart(
+        server, phone, users, event, people, code_of, artifacts):
+    open_scanner(phone, server.url, users["checkin"], device="Cửa 3")
+    server.stop()
+    with pytest.raises(OSError):
+        urllib.request.urlopen(server.url + "/healthz", timeout=1)
+
+    scanned = datetime.now(UTC)
+    scan(phone, code_of(people["an"]))
+    text = result(phone, "queued")
+    assert "Hợp lệ — chờ đồng bộ" in text and "Nguyễn Văn Ấn" in text
+    # Meanwhile another door, still online, checks in Trần Thị Bình.
+    services.check_in_attendee(event, event.session_by_key("doi-thoai"), people["binh"].id,
+                               staff=users["organizer"], device="Cửa 2")
+    phone.wait_for_timeout(1600)
+    scan(phone, code_of(people["binh"]))
+    assert "chờ đồng bộ" in result(phone, "queued")
+    scan(phone, code_of(people["an"]))  # scanned twice while offline: one queued scan
+    assert "(chờ đồng bộ)" in result(phone, "queued_again")
+    scan(phone, "MA-LA")
+    assert "Mã không hợp lệ" in result(phone, "unknown_code")
+    phone.click("#ci-result")
+    assert phone.inner_text("#ci-queue") == "2 chờ đồng bộ"
+    assert phone.get_attribute("#ci-net", "data-online") == "0"
+    assert "chờ đồng bộ" in phone.inner_text("#ci-recent")
+    phone.screenshot(path=str(artifacts / "checkin-scanner-360-offline.png"), full_page=True)
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(CheckIn.id))) == 1  # only Cửa 2's
+
+    time.sleep(2)
+    server.start()
+    phone.wait_for_selector("#ci-queue[hidden]", state="attached", timeout=20_000)
+    phone.wait_for_selector("#ci-net[data-online='1']", state="attached")
+    problems = phone.inner_text("#ci-problems")
+    assert "Trần Thị Bình" in problems and "Đã check-in lúc" in problems and "Cửa 2" in problems
+    assert "Nguyễn Văn Ấn" not in problems
+    phone.screenshot(path=str(artifacts / "checkin-scanner-360-synced.png"), full_page=True)
+
+    db.session.rollback()
+    rows = {r.attendee_id: r for r in db.session.scalars(sa.select(CheckIn))}
+    assert len(rows) == 2
+    an = rows[people["an"].id]
+    assert an.from_offline_queue and an.device == "Cửa 3" and an.staff_id == users["checkin"].id
+    assert abs(an.checked_in_at - scanned) < timedelta(seconds=2)  # the original scan time
+    assert an.recorded_at - an.checked_in_at > timedelta(seconds=2)  # sent after the restart
+    assert rows[people["binh"].id].device == "Cửa 2"  # the first recorded check-in stands
+    assert not phone.errors
+
+
+def test_live_board(live_server, page, users, event, people, artifacts):
+    services.check_in_attendee(event, event.session_by_key("doi-thoai"), people["an"].id,
+                               staff=users["checkin"], device="Cửa 1")
+    browser_login(page, live_server, users["organizer"])
+    page.goto(live_server + "/checkin/doi-thoai-2020/board?session=doi-thoai")
+    page.wait_for_selector("body[data-board-polls='1']")
+    assert page.inner_text("#b-arrived") == "1" and page.inner_text("#b-expected") == "4"
+    page.click("tr[data-unit] button:has-text('Huyện đoàn Ba Tri')")
+    missing = page.locator("tr.ci-missing-row")
+    missing.wait_for()
+    assert "Trần Thị Bình" in missing.inner_text()
+    services.check_in_attendee(event, event.session_by_key("doi-thoai"), people["cuong"].id,
+                               staff=users["checkin"], device="Cửa 2")
+    expect(page.locator("#b-arrived")).to_have_text("2", timeout=12_000)  # by itself
+    assert page.locator("#b-chart").bounding_box()["height"] > 100
+    page.screenshot(path=str(artifacts / "checkin-board.png"), full_page=True)
