@@ -34,6 +34,7 @@ from eventapp.ops.dbinfo import (
 
 SQLITE_FILE = "database.sqlite"
 PG_FILE = "database.dump"
+LOCK_TIMEOUT = "20s"
 
 
 def backup(engine: Engine, upload_folder: Path, dest: Path) -> dict:
@@ -172,6 +173,8 @@ def _pg_snapshot(engine: Engine, target: Path) -> dict:
 
 def _pg_restore(url: sa.URL, dump: Path) -> None:
     argv, env = pg_command("pg_restore", url)
+    # A running app holding a table would make DROP wait forever: give up after a while.
+    env["PGOPTIONS"] = (env.get("PGOPTIONS", "") + f" -c lock_timeout={LOCK_TIMEOUT}").strip()
     # One transaction: if anything fails, the database is left exactly as it was.
     _run(argv + ["--clean", "--if-exists", "--no-owner", "--no-privileges",
                  "--single-transaction", "--exit-on-error", str(dump)], env, "pg_restore")
@@ -179,8 +182,12 @@ def _pg_restore(url: sa.URL, dump: Path) -> None:
 
 def _run(argv: list[str], env: dict, tool: str) -> None:
     done = subprocess.run(argv, env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise OpsError(f"{tool} thất bại (mã {done.returncode}): {done.stderr.strip()[-2000:]}")
+    if done.returncode == 0:
+        return
+    if "lock timeout" in done.stderr:
+        raise OpsError("Cơ sở dữ liệu đang được dùng (ứng dụng vẫn chạy?). Dừng gunicorn rồi "
+                       "chạy lại; chưa có gì bị thay đổi.")
+    raise OpsError(f"{tool} thất bại (mã {done.returncode}): {done.stderr.strip()[-2000:]}")
 
 
 # --- Both -----------------------------------------------------------------------------------

@@ -1,0 +1,184 @@
+"""Fixtures for the ops tests: fresh app instances on their own database, real gunicorn
+processes, and a small HTTP client with a cookie jar (stdlib only).
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from eventapp import create_app
+from eventapp.extensions import db
+from tests.conftest import TEST_DATABASE_URL, CsrfClient, _base_config, _pg_admin_url
+
+ROOT = Path(__file__).resolve().parents[2]
+needs_postgres = pytest.mark.skipif(not TEST_DATABASE_URL,
+                                    reason="PostgreSQL only: set TEST_DATABASE_URL")
+
+
+def pg_admin() -> sa.Engine:
+    return sa.create_engine(_pg_admin_url(TEST_DATABASE_URL, "postgres"),
+                            isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture
+def scratch_pg():
+    """``make()`` → the URL of a new, empty PostgreSQL database, dropped afterwards."""
+    names: list[str] = []
+    admin = pg_admin()
+
+    def make() -> str:
+        name = f"eventapp_ops_{uuid.uuid4().hex[:10]}"
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        names.append(name)
+        return _pg_admin_url(TEST_DATABASE_URL, name).render_as_string(hide_password=False)
+
+    yield make
+    with admin.connect() as conn:
+        for name in names:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def fresh_app(tmp_path, request):
+    """``make(name, **config)`` → a new app on a database of its own (same kind as the
+    suite's), with nothing in it, and its own upload folder."""
+    made = []
+    scratch_pg = request.getfixturevalue("scratch_pg") if TEST_DATABASE_URL else None
+
+    def make(name: str = "fresh", **config):
+        root = tmp_path / name
+        root.mkdir()
+        uri = scratch_pg() if TEST_DATABASE_URL else f"sqlite:///{root / 'db.sqlite'}"
+        app = create_app({**_base_config(root, uri), **config})
+        app.test_client_class = CsrfClient
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Http:
+    """A tiny browser: cookies kept across requests (cookies ignore the port, as in a real
+    browser), redirects not followed, every status returned rather than raised."""
+
+    def __init__(self):
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar),
+                                                  _NoRedirect())
+
+    def request(self, url: str, data: dict | None = None, headers: dict | None = None):
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        req = urllib.request.Request(url, data=body, headers=headers or {})
+        try:
+            with self.opener.open(req, timeout=30) as response:
+                return response.status, dict(response.headers), response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read().decode()
+
+    def csrf(self, base: str) -> str:
+        import re
+
+        _, _, html = self.request(f"{base}/login")
+        return re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
+
+    def login(self, base: str, email: str, password: str):
+        return self.request(f"{base}/login", {"csrf_token": self.csrf(base), "email": email,
+                                              "password": password})
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Gunicorn:
+    """``gunicorn "eventapp:create_app()"`` with the repository's gunicorn.conf.py, as a
+    real process group on a free port."""
+
+    def __init__(self, env: dict, log: Path, workers: int = 1):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = log
+        full_env = {**os.environ, **env, "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+                    "GUNICORN_WORKERS": str(workers)}
+        with log.open("wb") as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "eventapp:create_app()"], cwd=ROOT,
+                env=full_env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        self._wait_ready()
+
+    def _wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"gunicorn exited:\n{self.log.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(f"{self.base}/login", timeout=5):
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise AssertionError(f"gunicorn did not answer:\n{self.log.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=10)
+
+
+@pytest.fixture
+def gunicorn(tmp_path):
+    """``start(env, workers=1)`` → a running Gunicorn; all are stopped afterwards."""
+    started: list[Gunicorn] = []
+
+    def start(env: dict, workers: int = 1) -> Gunicorn:
+        server = Gunicorn(env, tmp_path / f"gunicorn-{len(started)}.log", workers)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+def flask_cli(env: dict, *args: str) -> subprocess.CompletedProcess:
+    """``flask --app eventapp ARGS`` in a child process with ``env`` added."""
+    return subprocess.run([sys.executable, "-m", "flask", "--app", "eventapp", *args],
+                          cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True,
+                          timeout=300)
+
+
+def run_cli(app, *args: str):
+    """Invoke a CLI command on ``app`` itself: Flask's runner would otherwise reuse whatever
+    app context is current (the ``app`` fixture's)."""
+    with app.app_context():
+        return app.test_cli_runner().invoke(args=[str(a) for a in args])

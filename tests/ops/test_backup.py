@@ -1,0 +1,235 @@
+"""backup / restore through the real CLI, on the suite's database (SQLite, or PostgreSQL
+with TEST_DATABASE_URL): a consistent snapshot while writes go on, refusals that change
+nothing, and the uploads folder."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from eventapp.accounts.models import User
+from eventapp.audit.models import AuditEntry
+from eventapp.events.models import Event, EventUnit
+from eventapp.extensions import db
+from eventapp.units.models import Unit
+from eventapp.units.services import save_unit
+from tests.conftest import PASSWORD, TEST_DATABASE_URL
+from tests.ops.conftest import run_cli
+
+
+def _put_uploads(app, count: int = 40, size: int = 200_000) -> dict[str, str]:
+    """Files in the upload folder, as a unit's documents would be; returns their digests."""
+    root = Path(app.config["UPLOAD_FOLDER"])
+    digests = {}
+    for i in range(count):
+        path = root / "nominations" / str(i % 7) / f"ho-so-{i}.pdf"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = (f"%PDF-1.4 hồ sơ {i}\n".encode() * (size // 20))[:size]
+        path.write_bytes(data)
+        digests[path.relative_to(root).as_posix()] = hashlib.sha256(data).hexdigest()
+    return digests
+
+
+def _digests(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in root.rglob("*") if p.is_file()}
+
+
+class Writer(threading.Thread):
+    """Adds units one after another through the units service (each with its audit entry
+    and participation row, in one transaction), noting when each commit was acknowledged."""
+
+    def __init__(self, app, event_id: int, actor_id: int):
+        super().__init__(daemon=True)
+        self.app, self.event_id, self.actor_id = app, event_id, actor_id
+        self.acked: list[tuple[str, float]] = []
+        self.stop = threading.Event()
+        self.error: BaseException | None = None
+
+    def run(self):
+        try:
+            with self.app.app_context():
+                event = db.session.get(Event, self.event_id)
+                actor = db.session.get(User, self.actor_id)
+                i = 0
+                while not self.stop.is_set():
+                    code = f"W{i:05d}"
+                    save_unit(event, None, code, f"Đơn vị ghi thử số {i}", "district", actor)
+                    self.acked.append((code, time.monotonic()))
+                    i += 1
+                db.session.remove()
+        except BaseException as error:  # reported by the test
+            self.error = error
+
+    def wait_for(self, count: int, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while len(self.acked) < count:
+            assert self.error is None, self.error
+            assert time.monotonic() < deadline, "writer too slow"
+            time.sleep(0.01)
+
+
+@pytest.mark.concurrency
+def test_backup_while_writing_then_restore_finds_every_acknowledged_record(
+        app, event, users, fresh_app, tmp_path):
+    uploads = _put_uploads(app)
+    writer = Writer(app, event.id, users["organizer"].id)
+    writer.start()
+    writer.wait_for(15)
+    started = time.monotonic()
+    result = run_cli(app, "backup", str(tmp_path / "sao-luu.tar.gz"))
+    finished = time.monotonic()
+    writer.wait_for(len(writer.acked) + 10)  # writes went on after the backup, too
+    writer.stop.set()
+    writer.join(timeout=60)
+    assert writer.error is None, writer.error
+    assert result.exit_code == 0, result.output
+    during = [code for code, at in writer.acked if started < at < finished]
+    before = [code for code, at in writer.acked if at < started]
+    assert during, "no write was acknowledged while the backup ran"
+
+    restored = fresh_app("restored")
+    out = run_cli(restored, "restore", str(tmp_path / "sao-luu.tar.gz"))
+    assert out.exit_code == 0, out.output
+    assert "Đã khôi phục" in out.output
+    with restored.app_context():
+        codes = set(db.session.scalars(sa.select(Unit.code).where(Unit.code.like("W%"))))
+        # Every record acknowledged before the backup began is there …
+        assert set(before) <= codes
+        # … and the snapshot is one moment in time: the first k inserts, no gaps, with the
+        # audit entry and participation written in the same transactions. (After join()
+        # every committed insert has been acknowledged.)
+        k = len(codes)
+        assert k < len(writer.acked)
+        assert codes == {code for code, _ in writer.acked[:k]}
+        added = db.session.scalars(sa.select(AuditEntry.summary)
+                                   .where(AuditEntry.action == "unit.add")).all()
+        assert sorted(s.split(" — ")[0] for s in added) == sorted(codes)
+        enrolled = db.session.scalar(
+            sa.select(sa.func.count()).select_from(EventUnit).join(Unit)
+            .where(Unit.code.like("W%")))
+        assert enrolled == k
+        _assert_integrity(restored)
+        client = restored.test_client()
+        login = client.post_form("/login", {"email": users["organizer"].email,
+                                            "password": PASSWORD})
+        assert login.status_code == 302
+    assert _digests(Path(restored.config["UPLOAD_FOLDER"])) == uploads
+
+
+def _assert_integrity(app) -> None:
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite"):
+        conn = sqlite3.connect(sa.make_url(uri).database)
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        conn.close()
+    else:
+        # Every foreign key constraint restored and valid.
+        invalid = db.session.scalar(sa.text(
+            "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND NOT convalidated"))
+        assert invalid == 0
+        assert db.session.scalar(sa.text(
+            "SELECT count(*) FROM pg_constraint WHERE contype = 'f' "
+            "AND conrelid = 'event_unit'::regclass")) >= 2
+
+
+def test_backup_folder_has_manifest_with_counts_revision_and_checksums(app, event, users,
+                                                                       tmp_path):
+    _put_uploads(app, count=3, size=1000)
+    dest = tmp_path / "sao-luu"
+    result = run_cli(app, "backup", str(dest))
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((dest / "manifest.json").read_text(encoding="utf-8"))
+    database = manifest["database"]
+    assert database["kind"] == ("postgresql" if TEST_DATABASE_URL else "sqlite")
+    assert database["tables"]["unit"] == db.session.scalar(sa.select(sa.func.count(Unit.id)))
+    assert database["tables"]["user_account"] == 5
+    current = sorted(db.session.scalars(sa.text("SELECT version_num FROM alembic_version")))
+    assert database["revisions"] == current
+    assert manifest["uploads"]["files"] == 3
+    for name, digest in manifest["files"].items():
+        assert hashlib.sha256((dest / name).read_bytes()).hexdigest() == digest
+    assert database["file"] in manifest["files"]
+    # A second backup never overwrites the first.
+    again = run_cli(app, "backup", str(dest))
+    assert again.exit_code == 2
+    assert "đã tồn tại" in again.output
+
+
+def test_restore_refuses_a_target_with_data_unless_forced(app, event, users, tmp_path):
+    _put_uploads(app, count=2, size=100)
+    dest = tmp_path / "sao-luu"
+    assert run_cli(app, "backup", str(dest)).exit_code == 0
+    save_unit(event, None, "SAU", "Đơn vị thêm sau khi sao lưu", "other", users["organizer"])
+    late = Path(app.config["UPLOAD_FOLDER"]) / "moi.pdf"
+    late.write_bytes(b"%PDF new")
+
+    db.session.rollback()  # as after a request: no transaction left open
+    refused = run_cli(app, "restore", str(dest))
+    assert refused.exit_code == 2
+    assert "đã có dữ liệu" in refused.output and "--force" in refused.output
+    db.session.rollback()
+    assert db.session.scalar(sa.select(Unit).where(Unit.code == "SAU")) is not None
+    assert late.exists()
+
+    db.session.rollback()
+    forced = run_cli(app, "restore", "--force", str(dest))
+    assert forced.exit_code == 0, forced.output
+    db.session.rollback()
+    assert db.session.scalar(sa.select(Unit).where(Unit.code == "SAU")) is None
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 5
+    assert not late.exists()
+    aside = [p for p in late.parent.parent.iterdir() if ".truoc-khoi-phuc-" in p.name]
+    assert len(aside) == 1 and (aside[0] / "moi.pdf").read_bytes() == b"%PDF new"
+
+
+def test_restore_refuses_a_damaged_backup_and_changes_nothing(app, event, users, fresh_app,
+                                                              tmp_path):
+    _put_uploads(app, count=2, size=100)
+    dest = tmp_path / "sao-luu"
+    assert run_cli(app, "backup", str(dest)).exit_code == 0
+    victim = next((dest / "uploads").rglob("*.pdf"))
+    victim.write_bytes(victim.read_bytes() + b"x")
+
+    target = fresh_app("target")
+    result = run_cli(target, "restore", str(dest))
+    assert result.exit_code == 2
+    assert "không toàn vẹn" in result.output and "sai mã kiểm tra" in result.output
+    with target.app_context():
+        assert sa.inspect(db.engine).get_table_names() == []
+    assert not Path(target.config["UPLOAD_FOLDER"]).exists()
+
+
+def test_restore_of_something_that_is_not_a_backup_is_refused(app, fresh_app, tmp_path):
+    junk = tmp_path / "junk.tar.gz"
+    junk.write_bytes(b"not a tarball at all")
+    target = fresh_app("target")
+    result = run_cli(target, "restore", str(junk))
+    assert result.exit_code == 2
+    assert "không giải nén được" in result.output
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run_cli(target, "restore", str(empty))
+    assert result.exit_code == 2
+    assert "không phải bản sao lưu" in result.output
+
+
+def test_restore_refuses_a_backup_from_a_newer_program(app, event, fresh_app, tmp_path):
+    dest = tmp_path / "sao-luu"
+    assert run_cli(app, "backup", str(dest)).exit_code == 0
+    manifest_path = dest / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["database"]["revisions"].append("9999_future")
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    target = fresh_app("target")
+    result = run_cli(target, "restore", str(dest))
+    assert result.exit_code == 2
+    assert "phiên bản chương trình mới hơn" in result.output and "9999_future" in result.output
