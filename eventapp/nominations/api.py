@@ -4,26 +4,24 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from eventapp.api import api_blueprint
+from eventapp.api import api_blueprint, operation
 from eventapp.auth import token_required
 from eventapp.errors import Invalid
 from eventapp.nominations.cli import evaluate
-from eventapp.nominations.schemas import EligibilityRequestSchema
+from eventapp.nominations.schemas import EligibilityRequestSchema, EligibilityResultSchema
 
 bp = api_blueprint("nominations_api", __name__)
 
 
 @bp.post("/eligibility")
+@operation(summary="Xét điều kiện vinh danh một Tổng phụ trách Đội (PRODUCT.md §3.3)",
+           request=EligibilityRequestSchema, responses={200: EligibilityResultSchema},
+           tags=["nominations"])
 @token_required()
 def eligibility():
-    """Body: ``EligibilityRequestSchema``. 200 with the result, 422 ``{"error": "invalid",
-    "fields": {…}}`` when a field is wrong."""
+    """200 with the result; 422 ``{"error": "invalid", "fields": {…}}`` naming bad fields."""
     data = request.get_json(silent=True)
     if data is None:
         raise Invalid({"_schema": "Nội dung gửi lên phải là JSON hợp lệ (Content-Type: "
                                   "application/json, mã hóa UTF-8)."})
     return jsonify(evaluate(data))
-
-
-#: Request schema per route, for the OpenAPI document.
-REQUEST_SCHEMAS = {"POST /api/v1/eligibility": EligibilityRequestSchema}

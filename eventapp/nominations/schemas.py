@@ -138,3 +138,32 @@ def nominee_from(data: dict, *, documents=(), submitted_at=None, full_name: str 
         documents=frozenset(data.get("documents", documents)),
         submitted_at=data.get("submitted_at", submitted_at),
     )
+
+
+# --- The answer, described for the OpenAPI document -------------------------------------------
+
+class SpanSchema(Schema):
+    years = fields.Integer()
+    months = fields.Integer()
+    days = fields.Integer()
+
+
+class CriterionSchema(Schema):
+    code = fields.String(metadata={"enum": ["seniority", "title", "discipline", "documents",
+                                            "on_time"]})
+    passed = fields.Boolean()
+    message = fields.String(metadata={"description": "Giải thích bằng tiếng Việt."})
+
+
+class EligibilityResultSchema(Schema):
+    """The engine's answer: every automatic criterion, and the manual ones to review."""
+
+    eligible = fields.Boolean(metadata={"description": "Mọi tiêu chí tự động đều đạt."})
+    status = fields.String(metadata={"enum": list(el.STATUSES)})
+    reference_date = fields.Date()
+    service = fields.Nested(SpanSchema)
+    service_days = fields.Integer(metadata={"description": "Số ngày công tác Đội (T)."})
+    threshold_years = fields.Integer()
+    eligible_from = fields.Date(allow_none=True)
+    criteria = fields.List(fields.Nested(CriterionSchema))
+    manual_review = fields.List(fields.String(metadata={"enum": list(el.MANUAL_CRITERIA)}))

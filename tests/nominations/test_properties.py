@@ -120,3 +120,40 @@ def test_eligible_iff_every_criterion_passed(person, documents):
     result = el.assess(person, el.Rules(REFERENCE))
     assert result.eligible == all(c.passed for c in result.criteria)
     assert result.manual_review == list(el.MANUAL_CRITERIA)
+
+
+json_dates = st.one_of(st.dates(min_value=date(1890, 1, 1), max_value=date(2110, 12, 31))
+                       .map(date.isoformat), st.text(max_size=12), st.none(), st.integers())
+small_ints = st.one_of(st.integers(-5, 120), st.text(max_size=3), st.none())
+
+
+@given(st.fixed_dictionaries({
+    "rules": st.fixed_dictionaries({}, optional={
+        "reference_date": json_dates, "serving_min_years": small_ints,
+        "retired_min_years": small_ints, "title_window_years": small_ints,
+        "discipline_window_years": small_ints}),
+    "nominee": st.fixed_dictionaries({
+        "status": st.sampled_from(["serving", "retired", "other"]),
+        "service_periods": st.lists(st.fixed_dictionaries(
+            {"start": json_dates}, optional={"end": json_dates}), max_size=4)},
+        optional={"retired_on": json_dates,
+                  "titles": st.lists(st.fixed_dictionaries(
+                      {"year": st.one_of(st.integers(1880, 2120), st.text(max_size=4)),
+                       "title": st.sampled_from([*el.TITLE_RANKS, "bang_khen"])}), max_size=3),
+                  "disciplines": st.lists(st.fixed_dictionaries(
+                      {"date": json_dates,
+                       "level": st.sampled_from([*el.DISCIPLINE_LEVELS, "nhac_nho"])}),
+                      max_size=3)}),
+}))
+@settings(max_examples=300, deadline=None)
+def test_any_input_is_answered_or_refused_by_field(raw):
+    """The API and CLI never crash: a result, or ``Invalid`` naming fields."""
+    from eventapp.errors import Invalid
+    from eventapp.nominations.cli import evaluate
+
+    try:
+        result = evaluate(raw)
+    except Invalid as error:
+        assert error.fields and all(isinstance(m, str) and m for m in error.fields.values())
+    else:
+        assert result["eligible"] == all(c["passed"] for c in result["criteria"])
