@@ -88,7 +88,6 @@ def import_attendees(event: Event, actor, data: bytes, unit_code: str | None = N
         seen.setdefault(key, number)
         if not bad[number]:
             accepted.append((number, values))
-    _refuse_if(bad)
 
     unit_id = unit.id if unit else None
     session_ids = {s.id for _, values in accepted for s in values["sessions"]}
@@ -128,7 +127,8 @@ def _refuse_if(bad: dict[int, list[str]]) -> None:
 
 
 def _check_against_database(catalog: Catalog, unit, accepted, bad) -> None:
-    """Duplicates of people already registered, then caps and capacity for the whole file."""
+    """Duplicates of people already registered, then caps and capacity for the whole file
+    (counting only the rows that are otherwise good)."""
     event = catalog.event
     unit_id = unit.id if unit else None
     existing: dict[tuple[str, str], Attendee] = {}
@@ -140,6 +140,7 @@ def _check_against_database(catalog: Catalog, unit, accepted, bad) -> None:
         found = existing.get((values["name_key"], rules.phone_key(values["phone"])))
         if found is not None:
             bad[number].append(services.duplicate_message(found))
+    accepted = [(number, values) for number, values in accepted if not bad[number]]
 
     limits = services.maxima(event, unit)
     used = services.used_places(event.id, unit_id)

@@ -3,7 +3,6 @@ and badge sheets, saved as PDF (page.pdf) and rendered to PNG, read back for dia
 
 from __future__ import annotations
 
-
 import pypdfium2
 import pytest
 import zxingcpp
