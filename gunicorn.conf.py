@@ -7,7 +7,8 @@ Every value can be changed without editing the file, through the environment:
 - ``GUNICORN_WORKERS`` or ``WEB_CONCURRENCY`` (default 2 × cores + 1, at most 8);
 - ``GUNICORN_THREADS`` (default 4 per worker), ``GUNICORN_TIMEOUT`` (default 120 s),
   ``GUNICORN_GRACEFUL_TIMEOUT`` (default 30 s), ``GUNICORN_LOGLEVEL`` (default ``info``),
-  ``GUNICORN_ACCESSLOG`` / ``GUNICORN_ERRORLOG`` (default ``-``: standard output/error);
+  ``GUNICORN_ACCESSLOG`` / ``GUNICORN_ERRORLOG`` (default ``-``: standard output/error;
+  an empty ``GUNICORN_ACCESSLOG`` turns the access log off);
 - ``FORWARDED_ALLOW_IPS``: proxies whose X-Forwarded-* headers gunicorn trusts (default the
   local nginx, ``127.0.0.1,::1``). The app itself honours them only with ``EVENTAPP_PROXY_FIX=1``.
 
@@ -66,8 +67,9 @@ limit_request_line = 8190
 limit_request_fields = 100
 
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
-accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
-errorlog = os.environ.get("GUNICORN_ERRORLOG", "-")
+# "-" is standard output/error; an empty value turns the access log off.
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
+errorlog = os.environ.get("GUNICORN_ERRORLOG", "-") or "-"
 # Client address as seen by nginx first, then the direct peer; %(M)s = duration in ms.
 access_log_format = ('%({x-forwarded-for}i)s %(h)s %(u)s %(t)s "%(r)s" %(s)s %(B)s '
                      '%(M)sms "%(f)s" "%(a)s"')

@@ -29,6 +29,31 @@ needs_postgres = pytest.mark.skipif(not TEST_DATABASE_URL,
                                     reason="PostgreSQL only: set TEST_DATABASE_URL")
 
 
+class IsolatedClient(CsrfClient):
+    """A test client that is nobody but itself.
+
+    The suite's ``app`` fixture keeps an app context pushed, so every request of every
+    client shares one ``flask.g``, where Flask-Login caches the current user and Flask-WTF
+    the CSRF token: a client that never logged in would be served as whoever logged in last
+    through another client, and would get that client's CSRF token. Emptying ``g`` before
+    each request gives each request a fresh ``g``, as in production.
+    """
+
+    def open(self, *args, **kwargs):
+        from flask import g, has_app_context
+
+        if has_app_context():
+            for name in list(g):
+                g.pop(name, None)
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def app(app):
+    app.test_client_class = IsolatedClient
+    return app
+
+
 def pg_admin() -> sa.Engine:
     return sa.create_engine(_pg_admin_url(TEST_DATABASE_URL, "postgres"),
                             isolation_level="AUTOCOMMIT")
@@ -66,7 +91,7 @@ def fresh_app(tmp_path, request):
         root.mkdir()
         uri = scratch_pg() if TEST_DATABASE_URL else f"sqlite:///{root / 'db.sqlite'}"
         app = create_app({**_base_config(root, uri), **config})
-        app.test_client_class = CsrfClient
+        app.test_client_class = IsolatedClient
         made.append(app)
         return app
 
