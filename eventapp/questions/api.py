@@ -1,0 +1,109 @@
+"""JSON API of the questions domain: submit a question, list them, the per-unit summary."""
+
+from __future__ import annotations
+
+from flask import g, request
+
+from eventapp.accounts.models import Role
+from eventapp.api import api_blueprint, json_body, load, operation
+from eventapp.auth import ensure_unit_access, event_for, token_required
+from eventapp.errors import Forbidden, Invalid, NotFound
+from eventapp.events.models import Event
+
+from . import board, services
+from .models import Question, QuestionSource
+from .schemas import (
+    QuestionCreate,
+    QuestionCreated,
+    QuestionListQuery,
+    QuestionOut,
+    QuestionSummary,
+    SummaryQuery,
+)
+
+bp = api_blueprint("questions_api", __name__)
+
+
+def _unit_for(event: Event, user, code: str | None):
+    """The unit a request acts for: a unit token its own; an organizer token must say."""
+    if user.is_unit:
+        if code and code.strip().upper() != user.unit.code:
+            raise Forbidden("Mã truy cập của đơn vị chỉ gửi được câu hỏi cho chính đơn vị đó.")
+        return user.unit
+    if not code or not code.strip():
+        raise Invalid({"unit": "Tài khoản Ban tổ chức phải ghi mã đơn vị (unit)."})
+    try:
+        return services.unit_by_code(event, code)
+    except NotFound as error:
+        raise Invalid({"unit": error.message}) from None
+
+
+def question_dict(q: Question) -> dict:
+    return {"id": q.id, "unit": q.unit.code, "topic": q.topic.name if q.topic else None,
+            "content": q.content, "asker_name": q.asker_name,
+            "asker_position": q.asker_position, "status": q.status,
+            "merged_into": q.merged_into_id, "created_at": q.created_at.isoformat()}
+
+
+@bp.post("/events/<slug>/questions")
+@operation(summary="Gửi một câu hỏi (tâm tư, đề xuất) cho đơn vị", tags=["questions"],
+           request=QuestionCreate, responses={201: QuestionCreated},
+           errors=[400, 401, 403, 404, 409, 422, 429, 503])
+@token_required(Role.organizer, Role.unit)
+def create_question(slug: str):
+    """403 deadline_passed at or after the unit's deadline; 409 quota_full at the cap."""
+    user = g.api_user
+    event = event_for(user, slug)
+    data = json_body(QuestionCreate())
+    unit = _unit_for(event, user, data.get("unit"))
+    draft = services.draft_or_invalid(event, content=data["content"], topic=data["topic"],
+                                      asker_name=data.get("asker_name") or "",
+                                      asker_position=data.get("asker_position") or "")
+    (question,) = services.submit(event, unit, [draft], user=user, source=QuestionSource.api)
+    state = services.unit_status(event, unit.id)
+    return {"id": question.id, "unit": unit.code, "unit_count": state.count,
+            "min_per_unit": event.question_min_per_unit,
+            "max_per_unit": event.question_max_per_unit,
+            "topic": question.topic.name if question.topic else None,
+            "status": question.status,
+            "deadline": state.deadline.isoformat() if state.deadline else None}, 201
+
+
+@bp.get("/events/<slug>/questions")
+@operation(summary="Danh sách câu hỏi (đơn vị: chỉ của mình)", tags=["questions"],
+           query=QuestionListQuery, responses={200: QuestionOut(many=True)})
+@token_required(Role.organizer, Role.unit)
+def list_questions(slug: str):
+    user = g.api_user
+    event = event_for(user, slug)
+    args = load(QuestionListQuery(), request.args.to_dict())
+    if user.is_unit:
+        unit_id = user.unit_id
+        if args["unit"] and args["unit"].strip().upper() != user.unit.code:
+            raise Forbidden("Đơn vị chỉ xem được câu hỏi của mình.")
+    else:
+        unit_id = services.unit_by_code(event, args["unit"]).id if args["unit"] else None
+    rows = services.list_questions(event, unit_id, args["status"])
+    return {"questions": [question_dict(q) for q in rows]}
+
+
+@bp.get("/events/<slug>/questions/<int:question_id>")
+@operation(summary="Một câu hỏi", tags=["questions"], responses={200: QuestionOut})
+@token_required(Role.organizer, Role.unit)
+def get_question(slug: str, question_id: int):
+    user = g.api_user
+    event = event_for(user, slug)
+    question = services.get_question(event, question_id)
+    ensure_unit_access(user, question.unit_id)
+    return question_dict(question)
+
+
+@bp.get("/events/<slug>/questions/summary")
+@operation(summary="Tiến độ gửi câu hỏi của từng đơn vị (Ban tổ chức)", tags=["questions"],
+           query=SummaryQuery, responses={200: QuestionSummary})
+@token_required(Role.organizer)
+def summary(slug: str):
+    """Withdrawn questions do not count; merged ones count for every unit that asked."""
+    event = event_for(g.api_user, slug)
+    load(SummaryQuery(), {})
+    return board.summary(event)

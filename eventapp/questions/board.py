@@ -1,0 +1,134 @@
+"""The compliance board (bảng theo dõi tiến độ gửi câu hỏi): every unit with its count,
+the minimum, met or short by N, last submission and its own deadline — one query for all
+units — and the totals by topic (a second query).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from eventapp.clock import now
+from eventapp.events.models import DeadlineExtension, Event, EventUnit, Topic
+from eventapp.events.rules import effective_deadline, is_open, shortfall
+from eventapp.extensions import db
+from eventapp.units.models import Unit
+
+from .models import COUNTED, Question, QuestionStatus
+from .rules import sort_rows
+from .services import KIND
+
+_COUNTED = [s.value for s in COUNTED]
+
+
+@dataclass
+class BoardRow:
+    """One unit on the board."""
+
+    unit_id: int
+    code: str
+    name: str
+    kind: str
+    submitted: int
+    minimum: int
+    last_at: datetime | None
+    deadline: datetime | None
+    extended: bool
+    reason: str | None
+    is_open: bool
+
+    @property
+    def short_by(self) -> int:
+        return shortfall(self.submitted, self.minimum)
+
+    @property
+    def met(self) -> bool:
+        return self.short_by == 0
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.minimum else min(100, round(self.submitted * 100 / self.minimum))
+
+
+def compliance(event: Event) -> list[BoardRow]:
+    """Every participating unit with its numbers, in one round trip to the database."""
+    counts = (sa.select(Question.unit_id, sa.func.count(Question.id).label("n"),
+                        sa.func.max(Question.created_at).label("last"))
+              .where(Question.event_id == event.id, Question.status.in_(_COUNTED))
+              .group_by(Question.unit_id).subquery())
+    ext = aliased(DeadlineExtension)
+    stmt = (sa.select(Unit.id, Unit.code, Unit.name, Unit.kind,
+                      sa.func.coalesce(counts.c.n, 0), counts.c.last, ext.deadline, ext.reason)
+            .select_from(EventUnit)
+            .join(Unit, Unit.id == EventUnit.unit_id)
+            .outerjoin(counts, counts.c.unit_id == EventUnit.unit_id)
+            .outerjoin(ext, sa.and_(ext.event_id == event.id, ext.unit_id == EventUnit.unit_id,
+                                    ext.kind == KIND.value))
+            .where(EventUnit.event_id == event.id)
+            .order_by(Unit.name))
+    base, minimum, at = event.question_deadline, event.question_min_per_unit or 0, now()
+    rows = []
+    for unit_id, code, name, kind, n, last, ext_deadline, reason in db.session.execute(stmt):
+        deadline = effective_deadline(base, ext_deadline)
+        rows.append(BoardRow(unit_id, code, name, kind, n, minimum, last, deadline,
+                             ext_deadline is not None, reason, is_open(at, deadline)))
+    return rows
+
+
+@dataclass
+class TopicTotal:
+    topic_id: int | None
+    name: str
+    submitted: int
+    selected: int
+
+
+def topic_totals(event: Event) -> list[TopicTotal]:
+    """Questions per topic (withdrawn ones excluded) and how many of them are selected."""
+    selected = sa.func.sum(sa.case((Question.status == QuestionStatus.selected.value, 1),
+                                   else_=0))
+    stmt = (sa.select(Topic.id, Topic.name, sa.func.count(Question.id), selected)
+            .select_from(Topic)
+            .outerjoin(Question, sa.and_(Question.topic_id == Topic.id,
+                                         Question.status.in_(_COUNTED)))
+            .where(Topic.event_id == event.id)
+            .group_by(Topic.id, Topic.name, Topic.position).order_by(Topic.position))
+    totals = [TopicTotal(tid, name, n, int(sel or 0)) for tid, name, n, sel
+              in db.session.execute(stmt)]
+    orphans = db.session.execute(
+        sa.select(sa.func.count(Question.id), selected)
+        .where(Question.event_id == event.id, Question.topic_id.is_(None),
+               Question.status.in_(_COUNTED))).one()
+    if orphans[0]:
+        totals.append(TopicTotal(None, "Chưa phân chủ đề", orphans[0], int(orphans[1] or 0)))
+    return totals
+
+
+@dataclass
+class BoardTotals:
+    units: int
+    met: int
+    short: int
+    questions: int
+
+
+def totals(rows: list[BoardRow]) -> BoardTotals:
+    met = sum(1 for r in rows if r.met)
+    return BoardTotals(len(rows), met, len(rows) - met, sum(r.submitted for r in rows))
+
+
+def summary(event: Event) -> dict:
+    """The API's summary: the event's numbers and every unit's count and deadline."""
+    iso = lambda v: v.isoformat() if v else None  # noqa: E731
+    return {
+        "min_per_unit": event.question_min_per_unit,
+        "max_per_unit": event.question_max_per_unit,
+        "deadline": iso(event.question_deadline),
+        "units": [{"unit": r.code, "name": r.name, "submitted": r.submitted, "met": r.met,
+                   "short_by": r.short_by, "deadline": iso(r.deadline),
+                   "extended": r.extended, "last_submitted_at": iso(r.last_at)}
+                  for r in sort_rows(compliance(event), "code")],
+    }

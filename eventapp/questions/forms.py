@@ -1,0 +1,86 @@
+"""Forms of the questions pages. Field checks that need the event (topics, lengths, the
+deadline, the cap) are done once, in ``services``, so every way in gives the same message.
+"""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Optional
+
+from eventapp.events.models import Event
+
+
+def _topic_field(label: str = "Chủ đề") -> SelectField:
+    # validate_choice=False: an unknown topic gets the service's Vietnamese message.
+    return SelectField(label, coerce=_int_or_none, validate_choice=False)
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def with_topics(form, event: Event, blank: str | None = "— Chọn chủ đề —"):
+    choices = [(t.id, t.name) for t in event.topics]
+    form.topic.choices = ([("", blank)] if blank else []) + choices
+    return form
+
+
+class QuestionForm(FlaskForm):
+    topic = _topic_field()
+    content = TextAreaField("Nội dung câu hỏi (tâm tư, đề xuất)")
+    asker_name = StringField("Người hỏi (không bắt buộc)")
+    asker_position = StringField("Chức vụ (không bắt buộc)")
+
+
+class PasteForm(FlaskForm):
+    topic = _topic_field("Chủ đề cho các câu hỏi dán vào")
+    text = TextAreaField("Các câu hỏi, mỗi câu một dòng (đoạn)")
+
+
+class UploadForm(FlaskForm):
+    file = FileField("Tệp Excel theo mẫu (.xlsx)")
+
+
+class EmptyForm(FlaskForm):
+    """Only the CSRF token: buttons that post."""
+
+
+class StatusForm(FlaskForm):
+    status = HiddenField()
+
+
+class MergeForm(FlaskForm):
+    target = IntegerField("Gộp vào câu số", validators=[Optional()])
+
+
+class WordingForm(FlaskForm):
+    topic = _topic_field("Chủ đề")
+    reading_text = TextAreaField("Nội dung đọc tại hội nghị (để trống: đọc nguyên văn)")
+
+
+class AnswerForm(FlaskForm):
+    answer = TextAreaField("Trả lời, cam kết của chủ trì")
+    followup_agency = StringField("Cơ quan được giao theo dõi, giải quyết")
+    followup_due = DateField("Hạn xử lý", validators=[Optional()])
+    answered = BooleanField("Đã trả lời", default=True)
+
+
+class PresentForm(FlaskForm):
+    target = HiddenField()
+
+
+class FollowupForm(FlaskForm):
+    done = HiddenField()

@@ -1,0 +1,81 @@
+"""Request (and documented response) schemas of the questions API. The OpenAPI document
+is generated from these classes; the routes validate with the same ones.
+
+Content, topic and lengths are checked by ``services.draft`` (the rule every way in
+shares); the schema checks the shape, so one answer lists every field's problem at once.
+"""
+
+from __future__ import annotations
+
+from eventapp.schemas import Schema, fields, one_of
+
+from .models import QuestionStatus
+from .rules import MAX_ASKER, MAX_CONTENT
+
+
+class QuestionCreate(Schema):
+    """``POST /api/v1/events/<slug>/questions``."""
+
+    topic = fields.String(required=True, metadata={
+        "description": "Tên chủ đề (không phân biệt hoa thường, dấu) hoặc số thứ tự của chủ đề."})
+    content = fields.String(required=True, metadata={
+        "description": "Nội dung câu hỏi", "maxLength": MAX_CONTENT})
+    asker_name = fields.String(load_default="", allow_none=True,
+                               metadata={"maxLength": MAX_ASKER, "description": "Người hỏi"})
+    asker_position = fields.String(load_default="", allow_none=True,
+                                   metadata={"maxLength": MAX_ASKER, "description": "Chức vụ"})
+    unit = fields.String(load_default=None, allow_none=True, metadata={
+        "description": "Mã đơn vị; bắt buộc với mã truy cập của Ban tổ chức, bỏ qua hoặc "
+                       "ghi đúng mã của mình với mã truy cập đơn vị."})
+
+
+class QuestionListQuery(Schema):
+    """``GET /api/v1/events/<slug>/questions`` (a unit sees only its own)."""
+
+    unit = fields.String(load_default=None, metadata={"description": "Mã đơn vị (Ban tổ chức)"})
+    status = fields.String(load_default=None, validate=one_of([s.value for s in QuestionStatus]))
+
+
+class SummaryQuery(Schema):
+    """``GET /api/v1/events/<slug>/questions/summary`` takes no parameters."""
+
+
+class QuestionCreated(Schema):
+    id = fields.Integer()
+    unit = fields.String()
+    unit_count = fields.Integer(metadata={"description": "Số câu hỏi của đơn vị (trừ câu đã rút)"})
+    min_per_unit = fields.Integer()
+    max_per_unit = fields.Integer(allow_none=True)
+    topic = fields.String()
+    status = fields.String()
+    deadline = fields.String(allow_none=True, metadata={"description": "Hạn của đơn vị, ISO-8601"})
+
+
+class QuestionOut(Schema):
+    id = fields.Integer()
+    unit = fields.String()
+    topic = fields.String(allow_none=True)
+    content = fields.String()
+    asker_name = fields.String()
+    asker_position = fields.String()
+    status = fields.String()
+    merged_into = fields.Integer(allow_none=True)
+    created_at = fields.String()
+
+
+class UnitProgress(Schema):
+    unit = fields.String()
+    name = fields.String()
+    submitted = fields.Integer()
+    met = fields.Boolean()
+    short_by = fields.Integer()
+    deadline = fields.String(allow_none=True)
+    extended = fields.Boolean()
+    last_submitted_at = fields.String(allow_none=True)
+
+
+class QuestionSummary(Schema):
+    min_per_unit = fields.Integer()
+    max_per_unit = fields.Integer(allow_none=True)
+    deadline = fields.String(allow_none=True)
+    units = fields.List(fields.Nested(UnitProgress))

@@ -1,0 +1,61 @@
+"""The organizer's compliance board (tiến độ gửi câu hỏi) and the Excel exports."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_login import current_user
+
+from eventapp.auth import organizer_required
+from eventapp.events.models import Event
+from eventapp.views import send_xlsx
+
+from . import board, exports, rules
+from .blueprint import bp, load_event
+
+SORT_LABELS = {"name": "Đơn vị", "count": "Số câu", "short": "Còn thiếu",
+               "last": "Gửi gần nhất"}
+
+
+def _sorting() -> tuple[str, bool]:
+    key = request.args.get("sort", "name")
+    return (key if key in rules.SORT_KEYS else "name"), request.args.get("dir") == "desc"
+
+
+def board_page(event: Event):
+    """Every unit's count against the minimum (one query), sortable; short units stand out."""
+    key, descending = _sorting()
+    rows = rules.sort_rows(board.compliance(event), key, descending)
+    only_short = request.args.get("only") == "short"
+    totals = board.totals(rows)
+    if only_short:
+        rows = [r for r in rows if not r.met]
+    topics = board.topic_totals(event)
+    chart = {"labels": [t.name for t in topics],
+             "submitted": [t.submitted for t in topics],
+             "selected": [t.selected for t in topics]}
+    return render_template("questions/board.html", event=event, rows=rows, totals=totals,
+                           topics=topics, chart=chart, sort=key, descending=descending,
+                           only_short=only_short, sort_labels=SORT_LABELS,
+                           user=current_user)
+
+
+@bp.get("/board")
+@organizer_required
+def board_view(slug: str):
+    return board_page(load_event(slug))
+
+
+@bp.get("/board.xlsx")
+@organizer_required
+def board_export(slug: str):
+    event = load_event(slug)
+    key, descending = _sorting()
+    return send_xlsx(exports.board_workbook(event, key, descending),
+                     f"tien-do-cau-hoi-{event.slug}.xlsx")
+
+
+@bp.get("/export.xlsx")
+@organizer_required
+def export(slug: str):
+    event = load_event(slug)
+    return send_xlsx(exports.questions_workbook(event), f"cau-hoi-theo-chu-de-{event.slug}.xlsx")

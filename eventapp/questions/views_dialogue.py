@@ -1,0 +1,136 @@
+"""The dialogue: the secretary's console, the projector screen (it follows the console),
+recording answers and follow-up, and the follow-up list afterwards."""
+
+from __future__ import annotations
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from eventapp.auth import organizer_required
+from eventapp.clock import now
+from eventapp.errors import DomainError
+from eventapp.formatting import local
+
+from . import dialogue
+from .blueprint import back, bp, load_event, load_question
+from .forms import AnswerForm, EmptyForm, FollowupForm, PresentForm
+from .moderation import askers, asking_units
+
+
+def _console(event, form: AnswerForm | None = None, status: int = 200):
+    stage = dialogue.stage(event)
+    merged = askers(stage.questions)
+    if form is None and stage.current is not None:
+        q = stage.current
+        form = AnswerForm(formdata=None, answer=q.answer, followup_agency=q.followup_agency,
+                          followup_due=q.followup_due, answered=q.answered_at is not None
+                          or not q.answer)
+    units = ({q.id: asking_units(q, merged.get(q.id, [])) for q in stage.questions})
+    return render_template("questions/dialogue.html", event=event, stage=stage, units=units,
+                           merged=merged, form=form or AnswerForm(), present_form=PresentForm(),
+                           action_form=EmptyForm()), status
+
+
+@bp.get("/dialogue")
+@organizer_required
+def dialogue_console(slug: str):
+    """The secretary's console: the current question large, next/previous, the answer."""
+    return _console(load_event(slug))
+
+
+@bp.post("/dialogue/present")
+@organizer_required
+def present(slug: str):
+    event = load_event(slug)
+    form = PresentForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        dialogue.present(event, form.target.data, user=current_user)
+    except DomainError as error:
+        flash(error.message, "danger")
+    return redirect(url_for("questions.dialogue_console", slug=slug))
+
+
+@bp.post("/<int:question_id>/answer")
+@organizer_required
+def answer(slug: str, question_id: int):
+    event = load_event(slug)
+    question = load_question(event, question_id)
+    form = AnswerForm()
+    if not form.validate_on_submit():
+        return _console(event, form, 422)
+    try:
+        dialogue.record_answer(question, answer=form.answer.data or "",
+                               agency=form.followup_agency.data or "",
+                               due=form.followup_due.data, answered=form.answered.data,
+                               user=current_user)
+    except DomainError as error:
+        from eventapp.views import apply_errors
+
+        apply_errors(form, error)
+        return _console(event, form, error.status)
+    flash(f"Đã lưu trả lời câu #{question.id}.", "success")
+    return redirect(back(url_for("questions.dialogue_console", slug=slug)))
+
+
+@bp.post("/<int:question_id>/answered")
+@organizer_required
+def answered(slug: str, question_id: int):
+    event = load_event(slug)
+    question = load_question(event, question_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    flag = request.form.get("answered") != "0"
+    try:
+        dialogue.mark_answered(question, flag, user=current_user)
+    except DomainError as error:
+        flash(error.message, "danger")
+    return redirect(back(url_for("questions.dialogue_console", slug=slug)))
+
+
+@bp.get("/dialogue/screen")
+@organizer_required
+def screen(slug: str):
+    """The projector: the current question in large type; it follows the console."""
+    event = load_event(slug)
+    return render_template("questions/screen.html", event=event, data=dialogue.screen_data(event))
+
+
+@bp.get("/dialogue/state.json")
+@organizer_required
+def screen_state(slug: str):
+    return jsonify(dialogue.screen_data(load_event(slug)))
+
+
+@bp.get("/followups")
+@organizer_required
+def followups(slug: str):
+    event = load_event(slug)
+    status = request.args.get("status", "open")
+    status = status if status in ("open", "done", "all") else "open"
+    rows = dialogue.followups(event, "" if status == "all" else status)
+    merged = askers(rows)
+    today = local(now(), event.timezone).date()
+    return render_template("questions/followups.html", event=event, rows=rows, status=status,
+                           units={q.id: asking_units(q, merged.get(q.id, [])) for q in rows},
+                           today=today, form=FollowupForm(), here=request.full_path)
+
+
+@bp.post("/<int:question_id>/followup")
+@organizer_required
+def followup(slug: str, question_id: int):
+    event = load_event(slug)
+    question = load_question(event, question_id)
+    form = FollowupForm()
+    if not form.validate_on_submit():
+        abort(400)
+    done = form.done.data == "1"
+    try:
+        dialogue.set_followup_done(question, done, user=current_user)
+    except DomainError as error:
+        flash(error.message, "danger")
+    else:
+        flash(f"Câu #{question.id}: " + ("đã hoàn thành." if done else "mở lại theo dõi."),
+              "success")
+    return redirect(back(url_for("questions.followups", slug=slug)))
