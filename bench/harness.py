@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -96,7 +97,8 @@ def seed_surge_event(app, units: int, *, slug: str = "surge", questions_max: int
         "questions": {"deadline": soon.isoformat(), "min_per_unit": 15,
                       "max_per_unit": questions_max, "topics": ["Môi trường làm việc"]},
         "registration": {"deadline": soon.isoformat(),
-                         "categories": [{"key": "clb-tpt", "name": "CLB TPT Đội"}],
+                         "categories": [{"key": "clb-tpt", "name": "CLB TPT Đội"},
+                                        {"key": "dai-bieu", "name": "Đại biểu"}],
                          "caps": [{"session": "so-ket", "category": "clb-tpt",
                                    "unit_kind": "district", "max_per_unit": delegates_cap}]},
     }
@@ -170,3 +172,49 @@ def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))
     return ordered[index]
+
+
+class Browserless:
+    """A cookie-keeping HTTP client that logs in and posts forms with their CSRF token."""
+
+    def __init__(self, base: str):
+        import http.cookiejar
+
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def get(self, path: str) -> str:
+        with self.opener.open(self.base + path, timeout=60) as response:
+            return response.read().decode()
+
+    def csrf(self, path: str) -> str:
+        import re
+
+        return re.search(r'name="csrf-token" content="([^"]+)"', self.get(path)).group(1)
+
+    def post(self, path: str, fields: dict, files: dict | None = None, timeout: float = 120):
+        """POST multipart form data; returns (status, body)."""
+        boundary = "----eventapp" + secrets.token_hex(8)
+        chunks = []
+        for name, value in fields.items():
+            chunks.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"'
+                          f"\r\n\r\n{value}\r\n".encode())
+        for name, (filename, data) in (files or {}).items():
+            chunks.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                          f'filename="{filename}"\r\nContent-Type: application/octet-stream'
+                          "\r\n\r\n".encode() + data + b"\r\n")
+        chunks.append(f"--{boundary}--\r\n".encode())
+        request = urllib.request.Request(self.base + path, data=b"".join(chunks), headers={
+            "Content-Type": f"multipart/form-data; boundary={boundary}"})
+        try:
+            with self.opener.open(request, timeout=timeout) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def login(self, email: str, password: str) -> None:
+        status, body = self.post("/login", {"csrf_token": self.csrf("/login"), "email": email,
+                                            "password": password})
+        if "Đăng xuất" not in body:
+            raise RuntimeError(f"login failed ({status})")
