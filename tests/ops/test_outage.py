@@ -6,6 +6,7 @@ so every request opens and closes its own session exactly as under gunicorn.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 
@@ -89,10 +90,8 @@ class TcpRelay:
             pass
         finally:
             for s in (source, sink):
-                try:
+                with contextlib.suppress(OSError):
                     s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
     def down(self) -> None:
         server, self._server = self._server, None
@@ -100,10 +99,8 @@ class TcpRelay:
             server.close()
         with self._lock:
             for s in self._open:
-                try:
+                with contextlib.suppress(OSError):
                     s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 s.close()
             self._open.clear()
 
