@@ -13,12 +13,13 @@ how) but undo and the organizer's manual check-in are.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import aliased
 
 from eventapp import audit
 from eventapp.accounts.models import User
@@ -88,36 +89,79 @@ class ScanResult:
         return data
 
 
-def find_session(event: Event, key: str | None) -> EventSession:
+class SessionRef(NamedTuple):
+    """The few fields of a session (phiên) the API needs, read without the ORM."""
+
+    id: int
+    key: str
+    name: str
+
+
+@functools.cache
+def _session_query() -> sa.Select:
+    table = EventSession.__table__
+    return sa.select(table.c.id, table.c.key, table.c.name).where(
+        table.c.event_id == sa.bindparam("event_id", type_=sa.Integer),
+        table.c.key == sa.bindparam("key"))
+
+
+SessionLike = EventSession | SessionRef
+
+
+def find_session(event: Event, key: str | None) -> SessionRef:
     """The event's session with this key; an unknown key is bad input (422)."""
-    found = event.session_by_key(key or "")
-    if found is None:
+    row = _run(_session_query(), {"event_id": event.id, "key": key or ""}).first()
+    if row is None:
         raise Invalid({"session": "Phiên không tồn tại trong sự kiện này."})
-    return found
+    return SessionRef(*row)
 
 
 # --- Looking a person up -------------------------------------------------------------------
 
-def _lookup(session_id: int) -> sa.Select:
-    """Attendee card, status, invitation to the session and the active check-in, one query."""
-    staff = aliased(User)
-    invited = sa.exists().where(attendee_session.c.attendee_id == Attendee.id,
+ATTENDEES = Attendee.__table__
+
+
+@functools.cache
+def _lookup() -> sa.Select:
+    """Attendee card, status, invitation to the session and the active check-in, one query.
+
+    Plain Core on the tables, built once (bind parameter ``session_id``): building and
+    ORM-processing a statement costs more than running it, and a door scans hundreds of
+    codes in minutes.
+    """
+    a, unit, category = ATTENDEES, Unit.__table__, Category.__table__
+    staff = User.__table__.alias("staff")
+    session_id = sa.bindparam("session_id", type_=sa.Integer)
+    invited = sa.exists().where(attendee_session.c.attendee_id == a.c.id,
                                 attendee_session.c.session_id == session_id)
     return (
-        sa.select(Attendee.id, Attendee.full_name, Attendee.status, Attendee.seat,
-                  Unit.code.label("unit_code"), Unit.name.label("unit_name"),
-                  Category.name.label("category"), invited.label("invited"),
-                  CheckIn.id.label("checkin_id"), CheckIn.checked_in_at, CheckIn.device,
-                  CheckIn.scan_id, CheckIn.from_offline_queue,
-                  staff.full_name.label("staff_name"), staff.email.label("staff_email"))
-        .select_from(Attendee)
-        .join(Category, Category.id == Attendee.category_id)
-        .outerjoin(Unit, Unit.id == Attendee.unit_id)
-        .outerjoin(CheckIn, sa.and_(CheckIn.attendee_id == Attendee.id,
-                                    CheckIn.session_id == session_id,
-                                    CheckIn.undone_at.is_(None)))
-        .outerjoin(staff, staff.id == CheckIn.staff_id)
+        sa.select(a.c.id, a.c.full_name, a.c.status, a.c.seat,
+                  unit.c.code.label("unit_code"), unit.c.name.label("unit_name"),
+                  category.c.name.label("category"), invited.label("invited"),
+                  CHECKINS.c.id.label("checkin_id"), CHECKINS.c.checked_in_at,
+                  CHECKINS.c.device, CHECKINS.c.scan_id, CHECKINS.c.from_offline_queue,
+                  staff.c.full_name.label("staff_name"), staff.c.email.label("staff_email"))
+        .select_from(a)
+        .join(category, category.c.id == a.c.category_id)
+        .outerjoin(unit, unit.c.id == a.c.unit_id)
+        .outerjoin(CHECKINS, sa.and_(CHECKINS.c.attendee_id == a.c.id,
+                                     CHECKINS.c.session_id == session_id,
+                                     CHECKINS.c.undone_at.is_(None)))
+        .outerjoin(staff, staff.c.id == CHECKINS.c.staff_id)
     )
+
+
+@functools.cache
+def _lookup_one(by: str) -> sa.Select:
+    """One attendee of one event, by code nonce or by id (bind parameters)."""
+    column = ATTENDEES.c.code_nonce if by == "nonce" else ATTENDEES.c.id
+    return _lookup().where(ATTENDEES.c.event_id == sa.bindparam("event_id", type_=sa.Integer),
+                           column == sa.bindparam("key"))
+
+
+def _run(statement, params: dict | None = None):
+    """Execute Core on the session's connection (same transaction, no ORM overhead)."""
+    return db.session.connection().execute(statement, params or {})
 
 
 def _card(row) -> Card:
@@ -147,12 +191,12 @@ class _Context:
     staff_name: str
 
 
-def _context(event: Event, session: EventSession, staff: User | None) -> _Context:
+def _context(event: Event, session: SessionLike, staff: User | None) -> _Context:
     return _Context(event.id, session.id, event.timezone, staff.id if staff else None,
                     staff.display_name if staff else "")
 
 
-def check_in_code(event: Event, session: EventSession, raw_code: str, *, staff: User | None,
+def check_in_code(event: Event, session: SessionLike, raw_code: str, *, staff: User | None,
                   device: str = "", scanned_at: datetime | None = None,
                   scan_id: str | None = None, offline: bool | None = None) -> ScanResult:
     """Check in whoever ``raw_code`` belongs to. Codes of another event are unknown."""
@@ -163,11 +207,11 @@ def check_in_code(event: Event, session: EventSession, raw_code: str, *, staff: 
         return ScanResult(Outcome.unknown_code, ctx.tz)
     if offline is None:
         offline = scanned_at is not None
-    return _check_in(ctx, Attendee.code_nonce == nonce, method=Method.scan, device=device,
+    return _check_in(ctx, "nonce", nonce, method=Method.scan, device=device,
                      scanned_at=scanned_at, scan_id=scan_id, offline=offline)
 
 
-def check_in_attendee(event: Event, session: EventSession, attendee_id: int, *,
+def check_in_attendee(event: Event, session: SessionLike, attendee_id: int, *,
                       staff: User | None, method: str = Method.search, device: str = "",
                       note: str = "", scan_id: str | None = None,
                       scanned_at: datetime | None = None, offline: bool = False) -> ScanResult:
@@ -176,15 +220,16 @@ def check_in_attendee(event: Event, session: EventSession, attendee_id: int, *,
     note = clean(note)
     if len(note) > 500:
         raise Invalid({"note": "Ghi chú tối đa 500 ký tự."})
-    return _check_in(ctx, Attendee.id == attendee_id, method=method, device=device, note=note,
+    return _check_in(ctx, "id", attendee_id, method=method, device=device, note=note,
                      scan_id=scan_id, scanned_at=scanned_at, offline=offline)
 
 
-def _check_in(ctx: _Context, which, *, method: str, device: str = "",
+def _check_in(ctx: _Context, by: str, key, *, method: str, device: str = "",
               scanned_at: datetime | None = None, scan_id: str | None = None,
               offline: bool = False, note: str = "") -> ScanResult:
-    query = _lookup(ctx.session_id).where(Attendee.event_id == ctx.event_id, which)
-    row = db.session.execute(query).first()
+    query = _lookup_one(by)
+    params = {"session_id": ctx.session_id, "event_id": ctx.event_id, "key": key}
+    row = _run(query, params).first()
     if row is None:
         return ScanResult(Outcome.unknown_code, ctx.tz)
     card = _card(row)
@@ -204,7 +249,7 @@ def _check_in(ctx: _Context, which, *, method: str, device: str = "",
               "note": note, "undo_reason": ""}
     for _attempt in range(3):
         _begin_write()
-        new_id = db.session.execute(_insert(values)).scalar()
+        new_id = _run(_insert(), values).scalar()
         if new_id is not None:
             if method == Method.manual:
                 audit.record("checkin.manual", obj=db.session.get(CheckIn, new_id),
@@ -217,7 +262,7 @@ def _check_in(ctx: _Context, which, *, method: str, device: str = "",
             return ScanResult(Outcome.checked_in, ctx.tz, card, values["checked_in_at"],
                               ctx.staff_name, device, new_id, bool(offline))
         # Another door won the race: read its row (committed, or we would not be here).
-        winner = db.session.execute(query).first()
+        winner = _run(query, params).first()
         db.session.commit()
         if winner is not None and winner.checkin_id is not None:
             return _existing(ctx, card, winner, scan_id)
@@ -246,10 +291,15 @@ def _begin_write() -> None:
         db.session.connection(execution_options={"sqlite_immediate": True})
 
 
-def _insert(values: dict):
-    dialect = db.session.get_bind().dialect.name
+def _insert():
+    """``INSERT … ON CONFLICT (attendee_id, session_id) WHERE undone_at IS NULL DO NOTHING``."""
+    return _insert_for(db.session.get_bind().dialect.name)
+
+
+@functools.cache
+def _insert_for(dialect: str):
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return (insert(CHECKINS).values(**values)
+    return (insert(CHECKINS)
             .on_conflict_do_nothing(index_elements=["attendee_id", "session_id"],
                                     index_where=CHECKINS.c.undone_at.is_(None))
             .returning(CHECKINS.c.id))
@@ -287,15 +337,16 @@ def undo(event: Event, checkin_id: int, reason: str, user: User) -> CheckIn:
 
 # --- Lists for the scanner page -------------------------------------------------------------
 
-def search(event: Event, session: EventSession, query: str, limit: int = 15) -> list[dict]:
+def search(event: Event, session: SessionLike, query: str, limit: int = 15) -> list[dict]:
     """Attendees whose name contains every word typed, diacritics-insensitive."""
     words = fold(query).split()
     if not words or sum(map(len, words)) < 2:
         return []
-    stmt = _lookup(session.id).where(Attendee.event_id == event.id)
+    a = ATTENDEES
+    stmt = _lookup().where(a.c.event_id == event.id)
     for word in words[:5]:
-        stmt = stmt.where(Attendee.name_key.contains(word, autoescape=True))
-    rows = db.session.execute(stmt.order_by(Attendee.name_key, Attendee.id).limit(limit))
+        stmt = stmt.where(a.c.name_key.contains(word, autoescape=True))
+    rows = _run(stmt.order_by(a.c.name_key, a.c.id).limit(limit), {"session_id": session.id})
     found = []
     for row in rows:
         item = _card(row).to_json()
@@ -310,7 +361,7 @@ def search(event: Event, session: EventSession, query: str, limit: int = 15) -> 
 STATUS_CODES = {"ok": 0, "checked_in": 1, "revoked": 2, "not_invited": 3}
 
 
-def offline_table(event: Event, session: EventSession) -> dict:
+def offline_table(event: Event, session: SessionLike) -> dict:
     """Everything the scanner needs to judge a code with the server unreachable.
 
     Codes appear only as SHA-256 fingerprints (``code_fingerprint``), never raw. Each
@@ -320,8 +371,8 @@ def offline_table(event: Event, session: EventSession) -> dict:
     """
     key = code_key()
     units, categories = {}, {}
-    rows = db.session.execute(
-        _lookup(session.id).add_columns(Attendee.code_nonce).where(Attendee.event_id == event.id))
+    rows = _run(_lookup().add_columns(ATTENDEES.c.code_nonce)
+                .where(ATTENDEES.c.event_id == event.id), {"session_id": session.id})
     entries = []
     for row in rows:
         unit = units.setdefault(row.unit_code, len(units))

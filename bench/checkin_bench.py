@@ -1,0 +1,401 @@
+"""Check-in throughput and latency through gunicorn, beside a bare Flask endpoint.
+
+Both apps are served the same way (same gunicorn command, workers and worker class) on
+loopback in the same run; the bare endpoint returns a constant JSON and is the floor of
+the stack (HTTP parsing, gunicorn, Flask). Phases, each bounded in requests or seconds:
+
+1. fixed rate: ``--rate`` requests/s for ``--seconds`` (open loop; latency counted from
+   each request's scheduled time, so a slow server cannot hide its queueing);
+2. saturation: ``--clients`` concurrent connections for ``--seconds`` (closed loop) →
+   maximum requests/s of each endpoint and their ratio;
+3. the stats API and the arrivals board's queries with the seeded attendees (10,000).
+
+Every check-in request carries a distinct attendee's real code (first scans, the write
+path), so the server does real inserts. Targets (issue 6): p99 ≤ 25 ms at 100 scans/s,
+check-in throughput ≥ 50 % of the bare endpoint.
+
+    .venv/bin/python bench/checkin_bench.py                       # SQLite (the default)
+    .venv/bin/python bench/checkin_bench.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SLUG, SESSION = "doi-thoai-2020", "doi-thoai"
+CHECKIN_PATH = f"/api/v1/events/{SLUG}/checkin"
+WARMUP = 400  # codes kept for warming the workers up
+STATS_PATH = f"/api/v1/events/{SLUG}/checkin/stats?session={SESSION}"
+
+
+def bare_app():
+    """The floor: a Flask endpoint that does nothing (gunicorn ``checkin_bench:bare_app()``)."""
+    from flask import Flask
+
+    app = Flask("bare")
+
+    @app.post(CHECKIN_PATH)
+    def scan():
+        return {"result": "ok"}
+
+    return app
+
+
+# --- Data ----------------------------------------------------------------------------------
+
+def prepare(database_url: str, instance: Path, attendees: int) -> dict:
+    """Migrate, load the seed's event, ``attendees`` delegates invited to the morning
+    session, a check-in account and tokens. Returns the codes and tokens."""
+    os.environ["EVENTAPP_INSTANCE_PATH"] = str(instance)
+    sys.path.insert(0, str(ROOT))
+    from importlib import resources
+
+    import sqlalchemy as sa
+
+    from eventapp import create_app
+    from eventapp.accounts.services import create_user
+    from eventapp.auth import issue_token
+    from eventapp.cli import upgrade_schema
+    from eventapp.clock import now
+    from eventapp.events.models import EventUnit
+    from eventapp.events.services import import_event
+    from eventapp.extensions import db
+    from eventapp.registration.codes import code_key, make_code, new_nonce
+    from eventapp.registration.models import Attendee, attendee_session
+
+    secret = secrets.token_hex(32)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": secret,
+                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+    with app.app_context():
+        upgrade_schema()
+        definition = json.loads(resources.files("eventapp.events")
+                                .joinpath("demo_event.json").read_text("utf-8"))
+        event = import_event(definition)
+        staff = create_user("cua1@bench.vn", "checkin", "bench-password-1", full_name="Cửa 1")
+        organizer = create_user("btc@bench.vn", "organizer", "bench-password-1")
+        tokens = {"checkin": issue_token(staff, "bench"), "organizer": issue_token(organizer)}
+        db.session.commit()
+        units = list(db.session.scalars(sa.select(EventUnit.unit_id)
+                                        .where(EventUnit.event_id == event.id)))
+        categories = [c.id for c in event.categories]
+        session_id = event.session_by_key(SESSION).id
+        rows = [{"event_id": event.id, "unit_id": units[i % len(units)],
+                 "category_id": categories[i % len(categories)],
+                 "full_name": f"Đại biểu số {i}", "name_key": f"dai bieu so {i}",
+                 "position": "", "workplace": "", "phone": "", "email": "", "seat": "",
+                 "status": "active", "code_nonce": new_nonce(), "created_at": now()}
+                for i in range(attendees)]
+        db.session.execute(sa.insert(Attendee), rows)
+        ids = dict(db.session.execute(sa.select(Attendee.code_nonce, Attendee.id)).all())
+        db.session.execute(sa.insert(attendee_session),
+                           [{"attendee_id": ids[r["code_nonce"]], "session_id": session_id}
+                            for r in rows])
+        db.session.commit()
+        key = code_key()
+        codes = [make_code(key, event.id, r["code_nonce"]) for r in rows]
+        db.engine.dispose()
+    return {"codes": codes, "tokens": tokens, "secret": secret, "app": app}
+
+
+# --- Servers ---------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Gunicorn:
+    def __init__(self, target: str, env: dict, args, log: Path, chdir: Path = ROOT):
+        self.port = free_port()
+        command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}",
+                   "--workers", str(args.workers), "--worker-class", args.worker_class,
+                   "--threads", str(args.threads), "--backlog", "2048",
+                   "--log-level", "warning", "--chdir", str(chdir), target]
+        self.proc = subprocess.Popen(command, env={**os.environ, **env}, stdout=log.open("ab"),
+                                     stderr=subprocess.STDOUT)
+        self.command = " ".join(command[1:])
+
+    def wait_ready(self, payload: bytes) -> None:
+        """Until a request is answered (workers import the app first: seconds on 2 cores)."""
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if send(self.port, payload)[0] < 500:
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"gunicorn on {self.port} did not start")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=20)
+
+
+# --- Load ------------------------------------------------------------------------------------
+
+def request_bytes(method: str, path: str, token: str, body: bytes = b"") -> bytes:
+    head = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", f"Authorization: Bearer {token}",
+            "Connection: close"]
+    if body:
+        head += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
+    return ("\r\n".join(head) + "\r\n\r\n").encode() + body
+
+
+def send(port: int, payload: bytes) -> tuple[int, bytes]:
+    """One request on a fresh connection (sync workers close after each response)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=15) as sock:
+        sock.sendall(payload)
+        chunks = []
+        for _ in range(10_000):  # bounded; ends when the server closes the connection
+            data = sock.recv(65536)
+            if not data:
+                break
+            chunks.append(data)
+    raw = b"".join(chunks)
+    return int(raw[9:12]), raw
+
+
+def scan_payloads(codes: list[str], token: str) -> list[bytes]:
+    return [request_bytes("POST", CHECKIN_PATH, token, json.dumps(
+        {"code": code, "session": SESSION, "device": "bench"}).encode()) for code in codes]
+
+
+def fixed_rate(port: int, payloads: list[bytes], rate: float, threads: int = 24) -> dict:
+    """Open loop: request i is due at start + i/rate; latency counts from its due time."""
+    count = len(payloads)
+    results: list = [None] * count
+    start = time.perf_counter() + 0.3
+    lock = threading.Lock()
+    cursor = iter(range(count))
+
+    def worker():
+        for _ in range(count):
+            with lock:
+                i = next(cursor, None)
+            if i is None:
+                return
+            due = start + i / rate
+            pause = due - time.perf_counter()
+            if pause > 0:
+                time.sleep(pause)
+            status, raw = send(port, payloads[i])
+            results[i] = (time.perf_counter() - due, status, raw)
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    return summarise([r[0] for r in results], [r[1] for r in results],
+                     time.perf_counter() - start, [r[2] for r in results])
+
+
+def _closed_loop_process(port, payloads, threads, warmup, seconds, queue):
+    latencies, statuses, bodies = [], [], []
+    lock = threading.Lock()
+    begin = time.perf_counter() + warmup
+    end = begin + seconds
+    slices = [payloads[i::threads] for i in range(threads)]
+
+    def worker(mine):
+        for k in range(10_000_000):
+            sent = time.perf_counter()
+            if sent >= end:
+                return
+            status, raw = send(port, mine[k % len(mine)])
+            done = time.perf_counter()
+            if sent >= begin and done <= end:
+                with lock:
+                    latencies.append(done - sent)
+                    statuses.append(status)
+                    bodies.append(raw[-200:])
+
+    pool = [threading.Thread(target=worker, args=(s,)) for s in slices]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    queue.put((latencies, statuses, bodies))
+
+
+def saturate(port: int, payloads: list[bytes], clients: int, seconds: float,
+             processes: int = 2, warmup: float = 1.0) -> dict:
+    """Closed loop: ``clients`` connections in ``processes`` processes, as fast as possible."""
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    per = max(1, clients // processes)
+    procs = [ctx.Process(target=_closed_loop_process,
+                         args=(port, payloads[p::processes], per, warmup, seconds, queue))
+             for p in range(processes)]
+    for p in procs:
+        p.start()
+    parts = [queue.get(timeout=seconds + warmup + 120) for _ in procs]
+    for p in procs:
+        p.join()
+    latencies = [x for part in parts for x in part[0]]
+    statuses = [x for part in parts for x in part[1]]
+    bodies = [x for part in parts for x in part[2]]
+    return summarise(latencies, statuses, seconds, bodies)
+
+
+def summarise(latencies, statuses, elapsed, bodies) -> dict:
+    ordered = sorted(latencies)
+
+    def pct(p):
+        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
+
+    outcomes = {}
+    for raw in bodies:
+        for word in ("already_checked_in", "checked_in", "ok", "unknown_code", "error"):
+            if f'"{word}"'.encode() in raw:
+                outcomes[word] = outcomes.get(word, 0) + 1
+                break
+    return {"requests": len(ordered), "rps": len(ordered) / elapsed if elapsed else 0,
+            "errors": sum(1 for s in statuses if s != 200), "p50": pct(50), "p90": pct(90),
+            "p99": pct(99), "max": ordered[-1] * 1000, "outcomes": outcomes}
+
+
+def row(name: str, r: dict) -> str:
+    return (f"  {name:<22} {r['requests']:>6} req  {r['rps']:>8.1f} req/s  "
+            f"p50 {r['p50']:6.2f}  p90 {r['p90']:6.2f}  p99 {r['p99']:6.2f}  "
+            f"max {r['max']:7.2f} ms  errors {r['errors']}  {r['outcomes']}")
+
+
+# --- Reading the board with many attendees ------------------------------------------------------
+
+def board_timings(data: dict, port: int, repeats: int = 30) -> dict:
+    payload = request_bytes("GET", STATS_PATH, data["tokens"]["organizer"])
+    over_http = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        status, raw = send(port, payload)
+        over_http.append((time.perf_counter() - started) * 1000)
+        assert status == 200, raw[:300]
+    body = json.loads(raw.split(b"\r\n\r\n", 1)[1])
+    app = data["app"]
+    in_process = []
+    with app.app_context():
+        from eventapp.checkin import reports
+        from eventapp.events.services import get_event
+        from eventapp.extensions import db
+
+        event = get_event(SLUG)
+        session = event.session_by_key(SESSION)
+        first_unit = reports.session_stats(event, session).units[0].key
+        for _ in range(repeats):
+            started = time.perf_counter()
+            reports.board_json(event, session, [first_unit])
+            db.session.rollback()
+            in_process.append((time.perf_counter() - started) * 1000)
+        db.engine.dispose()
+    return {"expected": body["expected"], "checked_in": body["checked_in"],
+            "stats_http_median": statistics.median(over_http),
+            "stats_http_max": max(over_http),
+            "board_median": statistics.median(in_process), "board_max": max(in_process)}
+
+
+# --- Main --------------------------------------------------------------------------------------
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database-url", help="default: a fresh SQLite file")
+    parser.add_argument("--attendees", type=int, default=10_000)
+    parser.add_argument("--rate", type=float, default=100.0)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
+    parser.add_argument("--worker-class", default="sync")
+    parser.add_argument("--threads", type=int, default=1)
+    args = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="checkin-bench-"))
+    instance = tmp / "instance"
+    database_url, drop = args.database_url, None
+    if database_url and database_url.startswith("postgresql"):
+        database_url, drop = _fresh_postgres(database_url)
+    database_url = database_url or f"sqlite:///{tmp / 'bench.sqlite'}"
+    print(f"Preparing {args.attendees} attendees in {database_url.split('@')[-1]} …", flush=True)
+    data = prepare(database_url, instance, args.attendees)
+    env = {"DATABASE_URL": database_url, "SECRET_KEY": data["secret"],
+           "EVENTAPP_INSTANCE_PATH": str(instance), "EVENTAPP_RATELIMIT_STORAGE_URI": "memory://"}
+    app_server = Gunicorn("eventapp:create_app()", env, args, tmp / "gunicorn-app.log")
+    bare_server = Gunicorn("checkin_bench:bare_app()", {}, args, tmp / "gunicorn-bare.log",
+                           chdir=ROOT / "bench")
+    try:
+        token = data["tokens"]["checkin"]
+        codes, spare = data["codes"][:-WARMUP], data["codes"][-WARMUP:]
+        app_server.wait_ready(request_bytes("GET", "/healthz", token))
+        bare_server.wait_ready(scan_payloads(["BARE"], token)[0])
+        # Every worker imports, connects and compiles its queries before we measure.
+        saturate(app_server.port, scan_payloads(spare, token), 8, 3, warmup=0)
+        saturate(bare_server.port, scan_payloads(["BARE"] * 8, token), 8, 3, warmup=0)
+        rate_count = int(args.rate * args.seconds)
+        print(f"cores: {os.cpu_count()}; gunicorn: {app_server.command}")
+        print(f"Fixed rate {args.rate:.0f}/s for {args.seconds:.0f} s (open loop, "
+              "latency from the scheduled time):")
+        bare_payloads = scan_payloads(["BARE"] * rate_count, token)
+        fixed_bare = fixed_rate(bare_server.port, bare_payloads, args.rate)
+        print(row("bare Flask endpoint", fixed_bare))
+        fixed = fixed_rate(app_server.port, scan_payloads(codes[:rate_count], token), args.rate)
+        print(row("check-in (first scans)", fixed))
+        print(f"Saturation, {args.clients} concurrent clients for {args.seconds:.0f} s "
+              "(closed loop):")
+        sat_bare = saturate(bare_server.port, scan_payloads(["BARE"] * 64, token),
+                            args.clients, args.seconds)
+        print(row("bare Flask endpoint", sat_bare))
+        sat = saturate(app_server.port, scan_payloads(codes[rate_count:], token),
+                       args.clients, args.seconds)
+        print(row("check-in", sat))
+        ratio = sat["rps"] / sat_bare["rps"] if sat_bare["rps"] else 0
+        board = board_timings(data, app_server.port)
+        print(f"Board with {board['expected']} expected ({board['checked_in']} checked in): "
+              f"stats API median {board['stats_http_median']:.1f} ms (max "
+              f"{board['stats_http_max']:.1f}); board data in process median "
+              f"{board['board_median']:.1f} ms (max {board['board_max']:.1f})")
+        print("Targets:")
+        print(f"  p99 at {args.rate:.0f}/s = {fixed['p99']:.2f} ms (≤ 25 ms): "
+              f"{'PASS' if fixed['p99'] <= 25 and not fixed['errors'] else 'FAIL'}")
+        print(f"  throughput ratio = {ratio * 100:.0f} % of bare (≥ 50 %): "
+              f"{'PASS' if ratio >= 0.5 else 'FAIL'}")
+    finally:
+        app_server.stop()
+        bare_server.stop()
+        if drop:
+            drop()
+
+
+def _fresh_postgres(url: str):
+    """A throw-away database next to ``url``'s; returns its URL and a function to drop it."""
+    import sqlalchemy as sa
+
+    name = f"eventapp_bench_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+
+    def drop():
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    fresh = sa.make_url(url).set(database=name).render_as_string(hide_password=False)
+    return fresh, drop
+
+
+if __name__ == "__main__":
+    main()
