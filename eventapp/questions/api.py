@@ -9,6 +9,7 @@ from eventapp.api import api_blueprint, json_body, load, operation
 from eventapp.auth import ensure_unit_access, event_for, token_required
 from eventapp.errors import Forbidden, Invalid, NotFound
 from eventapp.events.models import Event
+from eventapp.events.services import effective_deadline
 
 from . import board, services
 from .models import Question, QuestionSource
@@ -59,14 +60,15 @@ def create_question(slug: str):
     draft = services.draft_or_invalid(event, content=data["content"], topic=data["topic"],
                                       asker_name=data.get("asker_name") or "",
                                       asker_position=data.get("asker_position") or "")
-    (question,) = services.submit(event, unit, [draft], user=user, source=QuestionSource.api)
-    state = services.unit_status(event, unit.id)
-    return {"id": question.id, "unit": unit.code, "unit_count": state.count,
+    saved = services.submit(event, unit, [draft], user=user, source=QuestionSource.api)
+    question = saved.questions[0]
+    deadline = effective_deadline(event, unit.id, services.KIND)
+    return {"id": question.id, "unit": unit.code, "unit_count": saved.unit_count,
             "min_per_unit": event.question_min_per_unit,
             "max_per_unit": event.question_max_per_unit,
             "topic": question.topic.name if question.topic else None,
             "status": question.status,
-            "deadline": state.deadline.isoformat() if state.deadline else None}, 201
+            "deadline": deadline.isoformat() if deadline else None}, 201
 
 
 @bp.get("/events/<slug>/questions")

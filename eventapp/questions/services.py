@@ -230,8 +230,16 @@ def _batch(event: Event, items: list[dict], topics, extra_errors=()) -> list[Dra
 
 # --- Writing ---------------------------------------------------------------------------------
 
+@dataclass
+class Submission:
+    """What ``submit`` saved, and the unit's count right after (inside the lock)."""
+
+    questions: list[Question]
+    unit_count: int
+
+
 def submit(event: Event, unit: Unit, drafts: Sequence[Draft], *, user,
-           source: QuestionSource | str = QuestionSource.form) -> list[Question]:
+           source: QuestionSource | str = QuestionSource.form) -> Submission:
     """Save validated drafts for ``unit``: lock, deadline, cap, duplicates, insert, commit."""
     source = QuestionSource(source)
     lock_row = participation(event, unit.id)
@@ -253,6 +261,7 @@ def submit(event: Event, unit: Unit, drafts: Sequence[Draft], *, user,
                             created_by_id=getattr(user, "id", None)) for d in drafts]
         db.session.add_all(created)
         db.session.flush()
+        result = Submission(created, len(existing) + len(created))
         what = created[0].content if len(created) == 1 else f"{len(created)} câu hỏi"
         audit.record("question.submit", obj=created[0] if len(created) == 1 else None,
                      event_id=event.id, summary=f"{unit.name} gửi {_short(what)}",
@@ -262,7 +271,7 @@ def submit(event: Event, unit: Unit, drafts: Sequence[Draft], *, user,
     except Exception:
         db.session.rollback()
         raise
-    return created
+    return result
 
 
 def _refuse_duplicates(drafts: Sequence[Draft], existing: dict[str, int], single: bool) -> None:

@@ -20,7 +20,7 @@ from eventapp.spreadsheets import ImportErrors
 from eventapp.units.models import Unit
 from eventapp.views import apply_errors, flash_import_errors, send_xlsx
 
-from . import exports, services
+from . import exports, rules, services
 from .blueprint import back, bp, load_event, load_question, load_unit
 from .forms import EmptyForm, PasteForm, QuestionForm, UploadForm, with_topics
 from .models import QuestionSource
@@ -76,11 +76,12 @@ def add(slug: str, code: str):
         draft = services.draft_or_invalid(
             event, content=form.content.data, topic=form.topic.data, topic_is_id=True,
             asker_name=form.asker_name.data, asker_position=form.asker_position.data)
-        services.submit(event, unit, [draft], user=current_user, source=QuestionSource.form)
+        saved = services.submit(event, unit, [draft], user=current_user,
+                                source=QuestionSource.form)
     except DomainError as error:
         apply_errors(form, error)
         return unit_questions_page(event, unit, form=form, status=error.status)
-    flash("Đã gửi câu hỏi. " + services.unit_status(event, unit.id).text + ".", "success")
+    flash(f"Đã gửi câu hỏi. {_progress(event, saved)}.", "success")
     return redirect(page_url(event, unit))
 
 
@@ -93,7 +94,8 @@ def paste(slug: str, code: str):
     form.validate_on_submit()
     try:
         drafts = services.drafts_from_paste(event, form.text.data, form.topic.data)
-        services.submit(event, unit, drafts, user=current_user, source=QuestionSource.paste)
+        saved = services.submit(event, unit, drafts, user=current_user,
+                                source=QuestionSource.paste)
     except ImportErrors as error:
         rows = flash_import_errors(error)
         return unit_questions_page(event, unit, paste=form, import_rows=rows, tab="paste",
@@ -101,8 +103,7 @@ def paste(slug: str, code: str):
     except DomainError as error:
         apply_errors(form, error)
         return unit_questions_page(event, unit, paste=form, tab="paste", status=error.status)
-    flash(f"Đã gửi {len(drafts)} câu hỏi. " + services.unit_status(event, unit.id).text + ".",
-          "success")
+    flash(f"Đã gửi {len(drafts)} câu hỏi. {_progress(event, saved)}.", "success")
     return redirect(page_url(event, unit))
 
 
@@ -116,14 +117,18 @@ def upload(slug: str, code: str):
     data = form.file.data.read() if form.file.data else b""
     try:
         drafts = services.drafts_from_upload(event, data)
-        services.submit(event, unit, drafts, user=current_user, source=QuestionSource.excel)
+        saved = services.submit(event, unit, drafts, user=current_user,
+                                source=QuestionSource.excel)
     except DomainError as error:
         rows = flash_import_errors(error)
         return unit_questions_page(event, unit, upload=form, import_rows=rows, tab="excel",
                                    status=error.status)
-    flash(f"Đã nhập {len(drafts)} câu hỏi từ tệp Excel. "
-          + services.unit_status(event, unit.id).text + ".", "success")
+    flash(f"Đã nhập {len(drafts)} câu hỏi từ tệp Excel. {_progress(event, saved)}.", "success")
     return redirect(page_url(event, unit))
+
+
+def _progress(event: Event, saved: services.Submission) -> str:
+    return rules.progress_text(saved.unit_count, event.question_min_per_unit or 0)
 
 
 @bp.get("/template.xlsx")

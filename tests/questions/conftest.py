@@ -31,8 +31,8 @@ def submit(app, event, users, open_clock):
     def make(code: str, content: str, topic: int = 1, user=None, **extra):
         unit = services.unit_by_code(event, code)
         draft = services.draft_or_invalid(event, content=content, topic=topic, **extra)
-        (question,) = services.submit(event, unit, [draft], user=user or users["organizer"])
-        return question
+        saved = services.submit(event, unit, [draft], user=user or users["organizer"])
+        return saved.questions[0]
 
     return make
 
