@@ -60,6 +60,16 @@ def checked_in_filter(event_id: int, session_id: int | None, attendee_id_column,
     return attendee_id_column.in_(ids) if checked_in else attendee_id_column.not_in(ids)
 
 
+def first_checkin_column(event_id: int, session_id: int | None, attendee_id_column):
+    """A correlated scalar subquery: the attendee's earliest active check-in, or NULL."""
+    rows = checkin_rows(event_id, session_id)
+    if rows is None:
+        return sa.null().label("checked_in_at")
+    columns = rows.selected_columns
+    return (rows.with_only_columns(sa.func.min(columns.checked_in_at))
+            .where(columns.attendee_id == attendee_id_column).scalar_subquery())
+
+
 def first_checkins(event_id: int, session_id: int | None, attendee_ids: Iterable[int]
                    ) -> dict[int, datetime]:
     """The earliest active check-in time of each attendee among ``attendee_ids``."""
@@ -72,12 +82,12 @@ def first_checkins(event_id: int, session_id: int | None, attendee_ids: Iterable
             .where(sub.c.attendee_id.in_(ids)).group_by(sub.c.attendee_id))
     times: dict[int, datetime] = {}
     for attendee_id, at in db.session.execute(stmt):
-        times[attendee_id] = _aware(at)
+        times[attendee_id] = aware(at)
     return times
 
 
-def _aware(value):
-    """min() over a UTCDateTime column comes back without the type's conversion."""
+def aware(value):
+    """An aware UTC datetime from what an aggregate returns (naive, or text on SQLite)."""
     from datetime import UTC
 
     if isinstance(value, str):  # SQLite returns text from an aggregate

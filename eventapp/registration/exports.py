@@ -1,7 +1,8 @@
 """Attendee lists to Excel (PRODUCT.md §5), through the one writer in ``spreadsheets.py``.
 
-Rows stream from the database in partitions (a server-side cursor on PostgreSQL) straight
-into openpyxl's write-only sheet, so memory stays flat however long the list is.
+Rows stream from one database query (a server-side cursor on PostgreSQL, fetched in
+partitions) straight into openpyxl's write-only sheet, so memory stays flat however long
+the list is.
 
 Decisions: "Chức vụ" holds the position followed by the workplace ("Giáo viên Tổng phụ
 trách Đội, Trường THCS An Đức"), as office lists write "chức vụ, đơn vị công tác";
@@ -12,7 +13,6 @@ any session when the list is not filtered by session.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 
 import sqlalchemy as sa
@@ -31,34 +31,37 @@ COLUMNS = [Column("Họ và tên", 28), Column("Chức vụ", 45), Column("Đơn
 SESSION_COLUMNS = [Column("Phiên", 10), Column("Tên phiên", 70), Column("Thời gian", 20),
                    Column("Địa điểm", 50), Column("Sức chứa", 10, "number"),
                    Column("Đã đăng ký", 12, "number")]
-PARTITION = 1000
+PARTITION = 2000
 GUEST_UNIT = "Khách mời"
 
 
 def rows(event: Event, filters: queries.Filters) -> Iterator[list]:
-    """One list per attendee, in the columns of ``COLUMNS`` (without STT)."""
+    """One list per attendee, in the columns of ``COLUMNS`` (without STT).
+
+    One streamed query: the sessions come back as a bit mask (a correlated SUM over
+    ``attendee_session``, bit i = the event's i-th session) and the check-in time as a
+    correlated MIN over the check-in source, so no per-row or per-chunk look-ups.
+    """
     catalog = Catalog(event)
-    labels = {s.id: session_label(catalog, s) for s in catalog.sessions}
-    order = {s.id: i for i, s in enumerate(catalog.sessions)}
+    bits = {s.id: 1 << i for i, s in enumerate(catalog.sessions)}
+    mask = (sa.select(sa.func.coalesce(sa.func.sum(sa.case(
+        *[(attendee_session.c.session_id == sid, bit) for sid, bit in bits.items()],
+        else_=0)), 0))
+        .where(attendee_session.c.attendee_id == Attendee.id).scalar_subquery())
+    arrived = checkins.first_checkin_column(
+        event.id, filters.session.id if filters.session else None, Attendee.id)
     stmt = queries.ordered(queries.apply(sa.select(
-        Attendee.id, Attendee.full_name, Attendee.position, Attendee.workplace, Unit.name,
-        Category.name, Attendee.phone, Attendee.email), event, filters))
-    session_id = filters.session.id if filters.session else None
+        Attendee.full_name, Attendee.position, Attendee.workplace, Unit.name, Category.name,
+        Attendee.phone, Attendee.email, mask, arrived), event, filters))
+    labels: dict[int, str] = {}
     result = db.session.execute(stmt.execution_options(yield_per=PARTITION))
-    for chunk in result.partitions(PARTITION):
-        ids = [row[0] for row in chunk]
-        attends: dict[int, list[int]] = defaultdict(list)
-        for attendee_id, sid in db.session.execute(
-                sa.select(attendee_session.c.attendee_id, attendee_session.c.session_id)
-                .where(attendee_session.c.attendee_id.in_(ids))):
-            attends[attendee_id].append(sid)
-        arrived = checkins.first_checkins(event.id, session_id, ids)
-        for attendee_id, name, position, workplace, unit, category, phone, email in chunk:
-            role = ", ".join(part for part in (position, workplace) if part)
-            sessions = "; ".join(labels[s] for s in sorted(attends[attendee_id],
-                                                           key=order.__getitem__))
-            yield [name, role, unit or GUEST_UNIT, category, sessions, phone, email,
-                   arrived.get(attendee_id)]
+    for name, position, workplace, unit, category, phone, email, sessions, at in result:
+        if sessions not in labels:
+            labels[sessions] = "; ".join(session_label(catalog, s) for s in catalog.sessions
+                                         if sessions & bits[s.id])
+        role = f"{position}, {workplace}" if position and workplace else position or workplace
+        yield [name, role, unit or GUEST_UNIT, category, labels[sessions], phone, email,
+               checkins.aware(at)]
 
 
 def session_rows(event: Event) -> Iterator[list]:
