@@ -92,7 +92,21 @@ def app(database_template, tmp_path, monkeypatch):
 
 
 class CsrfClient(FlaskClient):
-    """A test client that can post forms with a valid CSRF token, like a browser would."""
+    """A test client that can post forms with a valid CSRF token, like a browser would.
+
+    Each request runs in its own app context, as in production: a fresh ``g`` (no cached
+    login or CSRF token from another client) and its own database session.
+    """
+
+    def open(self, *args, **kwargs):
+        from flask import has_app_context
+
+        if has_app_context():
+            # End the test's own transaction: the request sees what the test wrote, and the
+            # test's next read sees what the request wrote (not an old SQLite snapshot).
+            db.session.commit()
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
 
     def csrf_token(self, page: str = "/login") -> str:
         html = self.get(page).get_data(as_text=True)
