@@ -37,5 +37,20 @@ def submit(app, event, users, open_clock):
     return make
 
 
+@pytest.fixture
+def login_as(app, login):
+    """``login_as(user)``: a fresh client logged in as ``user``. Requests made in the test's
+    thread share its app context (``g``), where Flask-Login and Flask-WTF cache the user and
+    the CSRF token; forget both so the new client starts clean."""
+    from flask import g
+
+    def switch(user):
+        g.pop("_login_user", None)
+        g.pop("csrf_token", None)
+        return login(user, app.test_client())
+
+    return switch
+
+
 def topic_id(event, number: int = 1) -> int:
     return event.topics[number - 1].id
