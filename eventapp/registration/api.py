@@ -11,16 +11,27 @@ from __future__ import annotations
 from flask import g, jsonify, request
 
 from eventapp.accounts.models import Role
-from eventapp.api import api_blueprint, json_body, load
+from eventapp.api import api_blueprint, json_body, load, operation
 from eventapp.auth import event_for, token_required
 from eventapp.errors import Invalid
 from eventapp.registration import codes, exports, queries, services
 from eventapp.registration.catalog import Catalog
 from eventapp.registration.models import Attendee
-from eventapp.registration.schemas import AttendeeListQuery, AttendeeRequest
+from eventapp.registration.schemas import (
+    AttendeeCancelled,
+    AttendeeCode,
+    AttendeeListQuery,
+    AttendeeOut,
+    AttendeePage,
+    AttendeeRequest,
+)
 from eventapp.views import send_xlsx
 
 bp = api_blueprint("registration_api", __name__)
+TAGS = ["registration"]
+XLSX = {"description": "Tệp Excel danh sách đại biểu", "content": {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+        "schema": {"type": "string", "format": "binary"}}}}
 
 
 def attendee_json(attendee: Attendee) -> dict:
@@ -51,6 +62,9 @@ def _filters(event, user) -> tuple[queries.Filters, dict]:
 
 
 @bp.post("/events/<slug>/attendees")
+@operation(summary="Đăng ký một đại biểu (đơn vị) hoặc khách mời (Ban tổ chức)", tags=TAGS,
+           request=AttendeeRequest, responses={201: AttendeeOut},
+           errors=[400, 401, 403, 404, 409, 413, 422, 429, 503])
 @token_required(Role.organizer, Role.unit)
 def create_attendee(slug: str):
     """Register one attendee (request schema: ``AttendeeRequest``)."""
@@ -60,6 +74,8 @@ def create_attendee(slug: str):
 
 
 @bp.delete("/events/<slug>/attendees/<int:attendee_id>")
+@operation(summary="Hủy đăng ký; mã check-in bị thu hồi", tags=TAGS,
+           responses={200: AttendeeCancelled}, errors=[400, 401, 403, 404, 429, 503])
 @token_required(Role.organizer, Role.unit)
 def cancel_attendee(slug: str, attendee_id: int):
     """Cancel a registration; the attendee's code is revoked."""
@@ -70,6 +86,8 @@ def cancel_attendee(slug: str, attendee_id: int):
 
 
 @bp.post("/events/<slug>/attendees/<int:attendee_id>/reissue")
+@operation(summary="Cấp lại mã check-in (Ban tổ chức); mã cũ hết hiệu lực", tags=TAGS,
+           responses={200: AttendeeCode}, errors=[400, 401, 403, 404, 409, 429, 503])
 @token_required(Role.organizer)
 def reissue_code(slug: str, attendee_id: int):
     """Organizer: a new check-in code; the old one stops working."""
@@ -80,6 +98,8 @@ def reissue_code(slug: str, attendee_id: int):
 
 
 @bp.get("/events/<slug>/attendees")
+@operation(summary="Danh sách đại biểu, 100 mỗi trang (đơn vị: chỉ của mình)", tags=TAGS,
+           query=AttendeeListQuery, responses={200: AttendeePage})
 @token_required(Role.organizer, Role.unit)
 def list_attendees(slug: str):
     """Attendees, 100 per page, with the filters of ``AttendeeListQuery``."""
@@ -91,6 +111,8 @@ def list_attendees(slug: str):
 
 
 @bp.get("/events/<slug>/attendees.xlsx")
+@operation(summary="Xuất danh sách đại biểu ra Excel (đơn vị: chỉ của mình)", tags=TAGS,
+           query=AttendeeListQuery, responses={200: XLSX})
 @token_required(Role.organizer, Role.unit)
 def export_attendees(slug: str):
     """The attendee list in Excel (filters of ``AttendeeListQuery``)."""

@@ -52,5 +52,44 @@ class AttendeeListQuery(Schema):
                       metadata={"description": "Search, diacritics ignored."})
     status = fields.String(load_default=None, validate=one_of(["active", "cancelled"]),
                            metadata={"description": "cancelled: list cancelled ones."})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, error="Từ 1 trở lên."),
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000,
+                                                                error="Từ 1 đến 100000."),
                           metadata={"description": "Page of 100 (JSON list only)."})
+
+
+# --- Responses (documentation only: the OpenAPI document shows these shapes) ------------
+
+class AttendeeOut(Schema):
+    """An attendee as the API returns it; ``code`` is what the QR encodes (null once
+    cancelled)."""
+
+    id = fields.Integer()
+    full_name = fields.String()
+    position = fields.String()
+    workplace = fields.String()
+    category = fields.String()
+    sessions = fields.List(fields.String())
+    unit = fields.String(allow_none=True)
+    phone = fields.String()
+    email = fields.String()
+    seat = fields.String()
+    status = fields.String(metadata={"description": "active or cancelled"})
+    code = fields.String(allow_none=True)
+    created_at = fields.String()
+
+
+class AttendeePage(Schema):
+    items = fields.List(fields.Nested(AttendeeOut))
+    total = fields.Integer()
+    page = fields.Integer()
+    pages = fields.Integer()
+
+
+class AttendeeCancelled(Schema):
+    id = fields.Integer()
+    status = fields.String()
+
+
+class AttendeeCode(Schema):
+    id = fields.Integer()
+    code = fields.String()

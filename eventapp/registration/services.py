@@ -137,7 +137,7 @@ def get_attendee(event: Event, attendee_id: int, user) -> Attendee:
     """An attendee of ``event`` that ``user`` may see (a unit: only its own)."""
     from eventapp.auth import ensure_unit_access
 
-    attendee = db.session.get(Attendee, attendee_id)
+    attendee = db.session.get(Attendee, attendee_id) if 0 < attendee_id < 2**31 else None
     if attendee is None or attendee.event_id != event.id:
         raise NotFound("Không tìm thấy đại biểu.")
     ensure_unit_access(user, attendee.unit_id)
