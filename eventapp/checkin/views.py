@@ -87,6 +87,7 @@ def scanner(slug: str, session_key: str):
     event, session = _event_session(slug, session_key)
     config = {
         "event": event.slug, "session": session.key, "sessionName": session.name,
+        "tz": event.timezone,
         "user": current_user.display_name,
         "urls": {
             "scan": url_for(".scan", slug=slug, session_key=session.key),

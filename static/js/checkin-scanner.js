@@ -37,7 +37,7 @@
   }
   function hhmm(date) {
     return new Date(date).toLocaleTimeString("vi-VN", {hour: "2-digit", minute: "2-digit",
-                                                      hour12: false, timeZone: "Asia/Ho_Chi_Minh"});
+                                                      hour12: false, timeZone: cfg.tz});
   }
   function fold(text) {
     return (text || "").replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFD")

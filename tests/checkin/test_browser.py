@@ -41,8 +41,9 @@ def phone(chromium):
     context.close()
 
 
-def open_scanner(page, base, user, device="Cửa 1"):
-    browser_login(page, base, user)
+def open_scanner(page, base, user, device="Cửa 1", login=True):
+    if login:
+        browser_login(page, base, user)
     page.goto(base + SCANNER)
     page.wait_for_selector("body[data-scanner-ready='1']")
     page.wait_for_selector("#ci-count:not([hidden])")  # the offline table has loaded
@@ -106,7 +107,11 @@ def test_scanner_at_360px_green_then_amber_then_red(
 
 
 def test_name_search_at_360px(live_server, phone, users, people, artifacts):
-    open_scanner(phone, live_server, users["checkin"], device="Bàn đón tiếp")
+    browser_login(phone, live_server, users["checkin"])  # lands on the check-in page
+    assert "Mở máy quét" in phone.inner_text("main")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    phone.screenshot(path=str(artifacts / "checkin-index-360.png"), full_page=True)
+    open_scanner(phone, live_server, users["checkin"], device="Bàn đón tiếp", login=False)
     phone.click("button[data-mode='search']")
     phone.fill("#ci-search", "tran thi binh")
     item = phone.locator("#ci-results li", has_text="Trần Thị Bình")
@@ -285,3 +290,17 @@ def test_live_board(live_server, page, users, event, people, artifacts):
     expect(page.locator("#b-arrived")).to_have_text("2", timeout=12_000)  # by itself
     assert page.locator("#b-chart").bounding_box()["height"] > 100
     page.screenshot(path=str(artifacts / "checkin-board.png"), full_page=True)
+    page.click("text=Danh sách, check-in thủ công →")
+    page.wait_for_selector("text=Đại biểu chưa đến")
+    page.fill("li[data-attendee] input[name=note]", "Quên thư mời")
+    page.click("li[data-attendee] button:has-text('Check-in thủ công')")
+    page.wait_for_selector("text=Đã check-in thủ công: Trần Thị Bình.")
+    page.screenshot(path=str(artifacts / "checkin-missing.png"), full_page=True)
+    page.goto(live_server + "/checkin/doi-thoai-2020/log?session=doi-thoai")
+    page.on("dialog", lambda dialog: dialog.accept())
+    row = page.locator("tr[data-checkin]", has_text="Lê Quốc Cường")
+    row.locator("input[name=reason]").fill("Quét nhầm thẻ")
+    row.locator("button:has-text('Hủy')").click()
+    page.wait_for_selector("text=Đã hủy check-in của Lê Quốc Cường")
+    assert "Quét nhầm thẻ" in page.inner_text("tr[data-checkin]:has-text('Lê Quốc Cường')")
+    page.screenshot(path=str(artifacts / "checkin-log.png"), full_page=True)
