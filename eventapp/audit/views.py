@@ -31,7 +31,7 @@ def index():
         "audit/index.html", filters=filters, errors=errors, page=page, args=request.args,
         choices=choices, titles={e.id: e.title for e in choices["events"]},
         changes=lambda entry: auditlog.changes(entry.before, entry.after, _tz()),
-        action_label=auditlog.action_label, none=auditlog.NONE)
+        action_label=auditlog.action_label, none_value=auditlog.NONE)
 
 
 @bp.get("/export.xlsx")
