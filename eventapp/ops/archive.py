@@ -131,8 +131,28 @@ def open_backup(source: Path) -> tuple[Path, Path | None]:
     scratch = Path(tempfile.mkdtemp(prefix="eventapp-restore-"))
     try:
         with tarfile.open(source, "r:*") as tar:
-            tar.extractall(scratch, filter="data")  # refuses absolute paths, .., devices
+            _extract(tar, scratch, source)
     except (tarfile.TarError, OSError) as error:
         shutil.rmtree(scratch, ignore_errors=True)
         raise OpsError(f"{source}: không giải nén được ({error}).") from None
+    except OpsError:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
     return scratch, scratch
+
+
+def _extract(tar: tarfile.TarFile, target: Path, source: Path) -> None:
+    """Extract only plain files and folders that stay inside ``target``.
+
+    Checked here because Python's own ``filter="data"`` is missing from some 3.11 builds
+    (Debian 12 ships 3.11.2); it is used as well where it exists.
+    """
+    root = target.resolve()
+    for member in tar.getmembers():
+        inside = (root / member.name).resolve()
+        if not (member.isfile() or member.isdir()) or not inside.is_relative_to(root):
+            raise OpsError(f"{source}: tệp nén chứa mục không hợp lệ ({member.name}).")
+    if hasattr(tarfile, "data_filter"):
+        tar.extractall(target, filter="data")
+    else:
+        tar.extractall(target)  # noqa: S202  (every member checked above)
