@@ -205,7 +205,8 @@ def test_board_page_flags_short_units_and_sorts(client, login, users, event, sub
     login(users["organizer"])
     page = client.get(BASE).get_data(as_text=True)
     assert 'data-unit="BATRI" data-count="15"' in page
-    assert '<tr class="table-danger short" data-unit="BINHDAI" data-count="4">' in page
+    assert '<tr class="table-warning short" data-unit="BINHDAI" data-count="4">' in page
+    assert '<tr class="table-danger short" data-unit="CHOLACH" data-count="0">' in page
     assert "Thiếu 11" in page and 'id="total-met">1<' in page and 'id="total-short">16<' in page
     by_count = client.get(f"{BASE}board?sort=count&dir=desc").get_data(as_text=True)
     assert by_count.index('data-unit="BATRI"') < by_count.index('data-unit="BINHDAI"') \
