@@ -111,6 +111,8 @@ def finish(staging: Path, dest: Path) -> None:
     """Move the finished backup to ``dest`` (a folder, or a .tar.gz)."""
     if is_tarball(dest):
         partial = dest.with_name(dest.name + ".partial")
+        # Password hashes and personal data: readable by the owner only, like the folder.
+        partial.touch(mode=0o600, exist_ok=False)
         with tarfile.open(partial, "w:gz") as tar:
             for path in sorted(staging.iterdir()):
                 tar.add(path, arcname=path.name)

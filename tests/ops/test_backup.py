@@ -91,6 +91,7 @@ def test_backup_while_writing_then_restore_finds_every_acknowledged_record(
     writer.join(timeout=60)
     assert writer.error is None, writer.error
     assert result.exit_code == 0, result.output
+    assert (tmp_path / "sao-luu.tar.gz").stat().st_mode & 0o077 == 0  # owner only
     during = [code for code, at in writer.acked if started < at < finished]
     before = [code for code, at in writer.acked if at < started]
     assert during, "no write was acknowledged while the backup ran"
@@ -147,6 +148,7 @@ def test_backup_folder_has_manifest_with_counts_revision_and_checksums(app, even
     dest = tmp_path / "sao-luu"
     result = run_cli(app, "backup", str(dest))
     assert result.exit_code == 0, result.output
+    assert dest.stat().st_mode & 0o077 == 0  # owner only: password hashes, personal data
     manifest = json.loads((dest / "manifest.json").read_text(encoding="utf-8"))
     database = manifest["database"]
     assert database["kind"] == ("postgresql" if TEST_DATABASE_URL else "sqlite")
