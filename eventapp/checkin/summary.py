@@ -27,8 +27,9 @@ def checkin_summary(event, unit) -> Summary | None:
             continue
         expected, arrived = db.session.execute(
             reports.expected_select(event.id, session.id, sa.func.count(Attendee.id),
-                              sa.func.count(CheckIn.id))
+                                    sa.func.sum(reports.arrived_flag(session.id)))
             .where(Attendee.unit_id == unit.id)).one()
+        arrived = arrived or 0
         if not expected:
             continue
         expected_total += expected
