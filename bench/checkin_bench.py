@@ -120,15 +120,23 @@ def free_port() -> int:
 
 
 class Gunicorn:
+    """One gunicorn with the project's ``gunicorn.conf.py`` (workers, worker class, threads
+    as deployed), the access log off and no worker recycling during the measurement."""
+
     def __init__(self, target: str, env: dict, args, log: Path, chdir: Path = ROOT):
         self.port = free_port()
-        command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}",
-                   "--workers", str(args.workers), "--worker-class", args.worker_class,
-                   "--threads", str(args.threads), "--backlog", "2048",
-                   "--log-level", "warning", "--chdir", str(chdir), target]
-        self.proc = subprocess.Popen(command, env={**os.environ, **env}, stdout=log.open("ab"),
-                                     stderr=subprocess.STDOUT)
-        self.command = " ".join(command[1:])
+        command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
+                   "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning",
+                   "--chdir", str(chdir)]
+        for flag, value in (("--workers", args.workers), ("--threads", args.threads),
+                            ("--worker-class", args.worker_class)):
+            if value:
+                command += [flag, str(value)]
+        command.append(target)
+        env = {**os.environ, **env, "GUNICORN_ACCESSLOG": "", "GUNICORN_MAX_REQUESTS": "0"}
+        self.proc = subprocess.Popen(command, env=env, stdout=log.open("ab"),
+                                     stderr=subprocess.STDOUT, cwd=chdir)
+        self.command = " ".join(command[3:])
 
     def wait_ready(self, payload: bytes) -> None:
         """Until a request is answered (workers import the app first: seconds on 2 cores)."""
@@ -318,9 +326,9 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=100.0)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
-    parser.add_argument("--worker-class", default="sync")
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--workers", type=int, help="default: gunicorn.conf.py's")
+    parser.add_argument("--worker-class", help="default: gunicorn.conf.py's")
+    parser.add_argument("--threads", type=int, help="default: gunicorn.conf.py's")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="checkin-bench-"))

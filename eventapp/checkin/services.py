@@ -89,6 +89,34 @@ class ScanResult:
         return data
 
 
+class EventRef(NamedTuple):
+    """The few fields of an event the scan API needs, read without the ORM."""
+
+    id: int
+    slug: str
+    timezone: str
+
+
+@functools.cache
+def _event_query() -> sa.Select:
+    table = Event.__table__
+    return sa.select(table.c.id, table.c.slug, table.c.timezone).where(
+        table.c.slug == sa.bindparam("slug"))
+
+
+def find_event_for_staff(slug: str) -> EventRef:
+    """The event ``slug`` for check-in staff or an organizer, or 404.
+
+    Both roles may see every event (the rule of ``auth.event_for``), so this is only an
+    existence lookup; callers must have admitted those roles alone (``token_required``).
+    A scan is the hottest request of the app, hence a cached Core query.
+    """
+    row = _run(_event_query(), {"slug": slug}).first()
+    if row is None:
+        raise NotFound("Không tìm thấy sự kiện.")
+    return EventRef(*row)
+
+
 class SessionRef(NamedTuple):
     """The few fields of a session (phiên) the API needs, read without the ORM."""
 
@@ -106,9 +134,10 @@ def _session_query() -> sa.Select:
 
 
 SessionLike = EventSession | SessionRef
+EventLike = Event | EventRef
 
 
-def find_session(event: Event, key: str | None) -> SessionRef:
+def find_session(event: EventLike, key: str | None) -> SessionRef:
     """The event's session with this key; an unknown key is bad input (422)."""
     row = _run(_session_query(), {"event_id": event.id, "key": key or ""}).first()
     if row is None:
@@ -191,12 +220,12 @@ class _Context:
     staff_name: str
 
 
-def _context(event: Event, session: SessionLike, staff: User | None) -> _Context:
+def _context(event: EventLike, session: SessionLike, staff: User | None) -> _Context:
     return _Context(event.id, session.id, event.timezone, staff.id if staff else None,
                     staff.display_name if staff else "")
 
 
-def check_in_code(event: Event, session: SessionLike, raw_code: str, *, staff: User | None,
+def check_in_code(event: EventLike, session: SessionLike, raw_code: str, *, staff: User | None,
                   device: str = "", scanned_at: datetime | None = None,
                   scan_id: str | None = None, offline: bool | None = None) -> ScanResult:
     """Check in whoever ``raw_code`` belongs to. Codes of another event are unknown."""
