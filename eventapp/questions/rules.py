@@ -4,6 +4,7 @@ wording, quota arithmetic, status moves, board sorting. No database, no request.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -208,12 +209,18 @@ def is_overdue(due: date | None, done_at: datetime | None, today: date) -> bool:
 
 # --- Compliance board sorting ---------------------------------------------------------------
 
+@functools.lru_cache(maxsize=8192)
+def name_key(name: str) -> str:
+    """Sort key of a unit name: "Đ" with "D", accents ignored (names rarely change)."""
+    return fold(name)
+
+
 SORT_KEYS: dict[str, Callable] = {
-    "name": lambda r: fold(r.name),
+    "name": lambda r: name_key(r.name),
     "code": lambda r: r.code,
-    "count": lambda r: (r.submitted, fold(r.name)),
-    "short": lambda r: (r.short_by, fold(r.name)),
-    "last": lambda r: (r.last_at is not None, r.last_at or datetime.min, fold(r.name)),
+    "count": lambda r: (r.submitted, name_key(r.name)),
+    "short": lambda r: (r.short_by, name_key(r.name)),
+    "last": lambda r: (r.last_at is not None, r.last_at or datetime.min, name_key(r.name)),
 }
 
 

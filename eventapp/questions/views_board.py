@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import render_template, request
-from flask_login import current_user
+import functools
+
+from flask import render_template, request, url_for
 
 from eventapp.auth import organizer_required
 from eventapp.events.models import Event
+from eventapp.formatting import local_dt
 from eventapp.views import send_xlsx
 
 from . import board, exports, rules
@@ -33,10 +35,21 @@ def board_page(event: Event):
     chart = {"labels": [t.name for t in topics],
              "submitted": [t.submitted for t in topics],
              "selected": [t.selected for t in topics]}
+    unit_base = url_for("questions.unit_page", slug=event.slug, code="-")[:-1]
     return render_template("questions/board.html", event=event, rows=rows, totals=totals,
                            topics=topics, chart=chart, sort=key, descending=descending,
                            only_short=only_short, sort_labels=SORT_LABELS,
-                           user=current_user)
+                           unit_base=unit_base, when=_formatter(event.timezone))
+
+
+def _formatter(tz: str):
+    """``HH:MM dd/mm/yyyy`` or "—", remembering repeated instants (most units share the
+    event's deadline) so a 1,000-row board formats each instant once."""
+    @functools.cache
+    def when(value) -> str:
+        return local_dt(value, tz) if value else "—"
+
+    return when
 
 
 @bp.get("/board")
