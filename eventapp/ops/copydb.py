@@ -78,15 +78,25 @@ def _copy_table(s_conn: sa.Connection, t_conn: sa.Connection, table: sa.Table) -
     order = list(table.primary_key.columns) or list(table.columns)
     result = s_conn.execution_options(stream_results=True, yield_per=BATCH).execute(
         sa.select(table).order_by(*order))
+    # COPY … FROM STDIN on the target's own connection, inside the same transaction:
+    # several times faster than INSERTs. Values go through each column's bind processing
+    # (UTC instants, JSON) exactly as an INSERT would.
+    dialect = t_conn.dialect
+    processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.columns]
+    quote = dialect.identifier_preparer.quote
+    columns = ", ".join(quote(c.name) for c in table.columns)
+    statement = f"COPY {dialect.identifier_preparer.format_table(table)} ({columns}) FROM STDIN"
     count = 0
-    for rows in result.partitions(BATCH):
-        batch = [dict(row._mapping) for row in rows]
-        try:
-            t_conn.execute(table.insert(), batch)
-        except sa.exc.DBAPIError as error:
-            raise OpsError(f"Không chép được bảng {table.name} (quanh dòng {count + 1}): "
-                           f"{_first_line(error)}. Đã hủy, đích vẫn trống.") from None
-        count += len(batch)
+    try:
+        with t_conn.connection.driver_connection.cursor() as cursor, \
+                cursor.copy(statement) as copy:
+            for rows in result.partitions(BATCH):
+                for row in rows:
+                    copy.write_row([p(v) if p else v for p, v in zip(processors, row, strict=True)])
+                count += len(rows)
+    except Exception as error:  # the driver's own errors: the whole copy is rolled back
+        raise OpsError(f"Không chép được bảng {table.name}: {_first_line(error)}. "
+                       "Đã hủy, đích vẫn trống.") from None
     return count
 
 
