@@ -149,6 +149,22 @@ class Gunicorn:
                 time.sleep(0.2)
         raise RuntimeError(f"gunicorn on {self.port} did not start")
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU of the master and its workers so far (Linux /proc)."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        pids = [self.proc.pid]
+        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
+        if children.exists():
+            pids += [int(p) for p in children.read_text().split()]
+        total = 0
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / ticks
+
     def stop(self) -> None:
         self.proc.terminate()
         self.proc.wait(timeout=20)
@@ -242,8 +258,10 @@ def _closed_loop_process(port, payloads, threads, warmup, seconds, queue):
 
 
 def saturate(port: int, payloads: list[bytes], clients: int, seconds: float,
-             processes: int = 2, warmup: float = 1.0) -> dict:
-    """Closed loop: ``clients`` connections in ``processes`` processes, as fast as possible."""
+             processes: int = 2, warmup: float = 1.0, server: Gunicorn | None = None) -> dict:
+    """Closed loop: ``clients`` connections in ``processes`` processes, as fast as possible.
+    With ``server``, also the server's CPU time per request (independent of other load)."""
+    cpu_before = server.cpu_seconds() if server else 0.0
     ctx = multiprocessing.get_context("fork")
     queue = ctx.Queue()
     per = max(1, clients // processes)
@@ -258,7 +276,11 @@ def saturate(port: int, payloads: list[bytes], clients: int, seconds: float,
     latencies = [x for part in parts for x in part[0]]
     statuses = [x for part in parts for x in part[1]]
     bodies = [x for part in parts for x in part[2]]
-    return summarise(latencies, statuses, seconds, bodies)
+    result = summarise(latencies, statuses, seconds, bodies)
+    if server:  # includes the warm-up second; divided by every request sent
+        sent = result["requests"] * (seconds + warmup) / seconds
+        result["cpu_ms"] = (server.cpu_seconds() - cpu_before) * 1000 / max(1, sent)
+    return result
 
 
 def summarise(latencies, statuses, elapsed, bodies) -> dict:
@@ -279,9 +301,10 @@ def summarise(latencies, statuses, elapsed, bodies) -> dict:
 
 
 def row(name: str, r: dict) -> str:
+    cpu = f"  server CPU {r['cpu_ms']:.2f} ms/req" if "cpu_ms" in r else ""
     return (f"  {name:<22} {r['requests']:>6} req  {r['rps']:>8.1f} req/s  "
             f"p50 {r['p50']:6.2f}  p90 {r['p90']:6.2f}  p99 {r['p99']:6.2f}  "
-            f"max {r['max']:7.2f} ms  errors {r['errors']}  {r['outcomes']}")
+            f"max {r['max']:7.2f} ms  errors {r['errors']}  {r['outcomes']}{cpu}")
 
 
 # --- Reading the board with many attendees ------------------------------------------------------
@@ -338,6 +361,7 @@ def main() -> None:
         database_url, drop = _fresh_postgres(database_url)
     database_url = database_url or f"sqlite:///{tmp / 'bench.sqlite'}"
     print(f"Preparing {args.attendees} attendees in {database_url.split('@')[-1]} …", flush=True)
+    print(f"load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     data = prepare(database_url, instance, args.attendees)
     env = {"DATABASE_URL": database_url, "SECRET_KEY": data["secret"],
            "EVENTAPP_INSTANCE_PATH": str(instance), "EVENTAPP_RATELIMIT_STORAGE_URI": "memory://"}
@@ -364,12 +388,13 @@ def main() -> None:
         print(f"Saturation, {args.clients} concurrent clients for {args.seconds:.0f} s "
               "(closed loop):")
         sat_bare = saturate(bare_server.port, scan_payloads(["BARE"] * 64, token),
-                            args.clients, args.seconds)
+                            args.clients, args.seconds, server=bare_server)
         print(row("bare Flask endpoint", sat_bare))
         sat = saturate(app_server.port, scan_payloads(codes[rate_count:], token),
-                       args.clients, args.seconds)
+                       args.clients, args.seconds, server=app_server)
         print(row("check-in", sat))
         ratio = sat["rps"] / sat_bare["rps"] if sat_bare["rps"] else 0
+        cpu_ratio = sat_bare["cpu_ms"] / sat["cpu_ms"] if sat["cpu_ms"] else 0
         board = board_timings(data, app_server.port)
         print(f"Board with {board['expected']} expected ({board['checked_in']} checked in): "
               f"stats API median {board['stats_http_median']:.1f} ms (max "
@@ -379,7 +404,9 @@ def main() -> None:
         print(f"  p99 at {args.rate:.0f}/s = {fixed['p99']:.2f} ms (≤ 25 ms): "
               f"{'PASS' if fixed['p99'] <= 25 and not fixed['errors'] else 'FAIL'}")
         print(f"  throughput ratio = {ratio * 100:.0f} % of bare (≥ 50 %): "
-              f"{'PASS' if ratio >= 0.5 else 'FAIL'}")
+              f"{'PASS' if ratio >= 0.5 else 'FAIL'}  (server CPU per request: bare / "
+              f"check-in = {cpu_ratio * 100:.0f} %)")
+        print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:
         app_server.stop()
         bare_server.stop()

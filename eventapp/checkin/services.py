@@ -31,9 +31,9 @@ from eventapp.errors import Conflict, Invalid, NotFound
 from eventapp.events.models import Category, Event, EventSession
 from eventapp.extensions import db
 from eventapp.formatting import local_time
-from eventapp.registration.codes import code_fingerprint, code_key, make_code, parse_code
+from eventapp.registration.codes import code_key, parse_code
 from eventapp.registration.models import Attendee, AttendeeStatus, attendee_session
-from eventapp.text import clean, fold
+from eventapp.text import clean
 from eventapp.units.models import Unit
 
 CHECKINS = CheckIn.__table__
@@ -111,7 +111,7 @@ def find_event_for_staff(slug: str) -> EventRef:
     existence lookup; callers must have admitted those roles alone (``token_required``).
     A scan is the hottest request of the app, hence a cached Core query.
     """
-    row = _run(_event_query(), {"slug": slug}).first()
+    row = run_core(_event_query(), {"slug": slug}).first()
     if row is None:
         raise NotFound("Không tìm thấy sự kiện.")
     return EventRef(*row)
@@ -139,7 +139,7 @@ EventLike = Event | EventRef
 
 def find_session(event: EventLike, key: str | None) -> SessionRef:
     """The event's session with this key; an unknown key is bad input (422)."""
-    row = _run(_session_query(), {"event_id": event.id, "key": key or ""}).first()
+    row = run_core(_session_query(), {"event_id": event.id, "key": key or ""}).first()
     if row is None:
         raise Invalid({"session": "Phiên không tồn tại trong sự kiện này."})
     return SessionRef(*row)
@@ -151,7 +151,7 @@ ATTENDEES = Attendee.__table__
 
 
 @functools.cache
-def _lookup() -> sa.Select:
+def lookup_select() -> sa.Select:
     """Attendee card, status, invitation to the session and the active check-in, one query.
 
     Plain Core on the tables, built once (bind parameter ``session_id``): building and
@@ -181,24 +181,24 @@ def _lookup() -> sa.Select:
 
 
 @functools.cache
-def _lookup_one(by: str) -> sa.Select:
+def lookup_one(by: str) -> sa.Select:
     """One attendee of one event, by code nonce or by id (bind parameters)."""
     column = ATTENDEES.c.code_nonce if by == "nonce" else ATTENDEES.c.id
-    return _lookup().where(ATTENDEES.c.event_id == sa.bindparam("event_id", type_=sa.Integer),
+    return lookup_select().where(ATTENDEES.c.event_id == sa.bindparam("event_id", type_=sa.Integer),
                            column == sa.bindparam("key"))
 
 
-def _run(statement, params: dict | None = None):
+def run_core(statement, params: dict | None = None):
     """Execute Core on the session's connection (same transaction, no ORM overhead)."""
     return db.session.connection().execute(statement, params or {})
 
 
-def _card(row) -> Card:
+def card_of(row) -> Card:
     return Card(row.id, row.full_name, row.unit_code, row.unit_name or "Khách mời",
                 row.category, row.seat or "")
 
 
-def _row_status(row) -> str:
+def row_status(row) -> str:
     """ok / checked_in / revoked / not_invited, for lists and the offline table."""
     if row.status != AttendeeStatus.active:
         return "revoked"
@@ -256,12 +256,12 @@ def check_in_attendee(event: Event, session: SessionLike, attendee_id: int, *,
 def _check_in(ctx: _Context, by: str, key, *, method: str, device: str = "",
               scanned_at: datetime | None = None, scan_id: str | None = None,
               offline: bool = False, note: str = "") -> ScanResult:
-    query = _lookup_one(by)
+    query = lookup_one(by)
     params = {"session_id": ctx.session_id, "event_id": ctx.event_id, "key": key}
-    row = _run(query, params).first()
+    row = run_core(query, params).first()
     if row is None:
         return ScanResult(Outcome.unknown_code, ctx.tz)
-    card = _card(row)
+    card = card_of(row)
     if row.status != AttendeeStatus.active:
         return ScanResult(Outcome.revoked, ctx.tz, card)
     if not row.invited:
@@ -278,7 +278,7 @@ def _check_in(ctx: _Context, by: str, key, *, method: str, device: str = "",
               "note": note, "undo_reason": ""}
     for _attempt in range(3):
         _begin_write()
-        new_id = _run(_insert(), values).scalar()
+        new_id = run_core(_insert(), values).scalar()
         if new_id is not None:
             if method == Method.manual:
                 audit.record("checkin.manual", obj=db.session.get(CheckIn, new_id),
@@ -291,7 +291,7 @@ def _check_in(ctx: _Context, by: str, key, *, method: str, device: str = "",
             return ScanResult(Outcome.checked_in, ctx.tz, card, values["checked_in_at"],
                               ctx.staff_name, device, new_id, bool(offline))
         # Another door won the race: read its row (committed, or we would not be here).
-        winner = _run(query, params).first()
+        winner = run_core(query, params).first()
         db.session.commit()
         if winner is not None and winner.checkin_id is not None:
             return _existing(ctx, card, winner, scan_id)
@@ -362,62 +362,6 @@ def undo(event: Event, checkin_id: int, reason: str, user: User) -> CheckIn:
                  after={"undone_at": moment, "reason": reason})
     db.session.commit()
     return row
-
-
-# --- Lists for the scanner page -------------------------------------------------------------
-
-def search(event: Event, session: SessionLike, query: str, limit: int = 15) -> list[dict]:
-    """Attendees whose name contains every word typed, diacritics-insensitive."""
-    words = fold(query).split()
-    if not words or sum(map(len, words)) < 2:
-        return []
-    a = ATTENDEES
-    stmt = _lookup().where(a.c.event_id == event.id)
-    for word in words[:5]:
-        stmt = stmt.where(a.c.name_key.contains(word, autoescape=True))
-    rows = _run(stmt.order_by(a.c.name_key, a.c.id).limit(limit), {"session_id": session.id})
-    found = []
-    for row in rows:
-        item = _card(row).to_json()
-        item["status"] = _row_status(row)
-        if row.checkin_id is not None:
-            item["checked_in_time"] = local_time(row.checked_in_at, event.timezone)
-            item["by"] = row.staff_name or row.staff_email or ""
-        found.append(item)
-    return found
-
-
-STATUS_CODES = {"ok": 0, "checked_in": 1, "revoked": 2, "not_invited": 3}
-
-
-def offline_table(event: Event, session: SessionLike) -> dict:
-    """Everything the scanner needs to judge a code with the server unreachable.
-
-    Codes appear only as SHA-256 fingerprints (``code_fingerprint``), never raw. Each
-    entry: ``[fingerprint, status, name, unit index, category index, seat, HH:MM, id]``
-    with status 0 ok, 1 already checked in, 2 revoked, 3 not invited to this session; the
-    id lets a name found offline be queued for check-in by id.
-    """
-    key = code_key()
-    units, categories = {}, {}
-    rows = _run(_lookup().add_columns(ATTENDEES.c.code_nonce)
-                .where(ATTENDEES.c.event_id == event.id), {"session_id": session.id})
-    entries = []
-    for row in rows:
-        unit = units.setdefault(row.unit_code, len(units))
-        category = categories.setdefault(row.category, len(categories))
-        fingerprint = code_fingerprint(make_code(key, event.id, row.code_nonce))
-        when = local_time(row.checked_in_at, event.timezone) if row.checkin_id else ""
-        entries.append([fingerprint, STATUS_CODES[_row_status(row)], row.full_name, unit,
-                        category, row.seat or "", when, row.id])
-    unit_names = dict(db.session.execute(sa.select(Unit.code, Unit.name)
-                                         .where(Unit.code.in_([u for u in units if u]))).all())
-    return {"session": session.key,
-            "units": [unit_names.get(code, "Khách mời") if code else "Khách mời"
-                      for code in units],
-            "categories": list(categories),
-            "entries": entries,
-            "generated_at": now().isoformat()}
 
 
 # --- For other domains: who has checked in --------------------------------------------------

@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from eventapp.api import load
 from eventapp.auth import event_for, organizer_required, roles_required
-from eventapp.checkin import reports, rules, services
+from eventapp.checkin import lists, reports, rules, services
 from eventapp.checkin.forms import ManualForm, UndoForm
 from eventapp.checkin.models import Method
 from eventapp.checkin.schemas import PageAttendeeCheckin, PageScanRequest
@@ -106,7 +106,7 @@ def scanner(slug: str, session_key: str):
 def codes(slug: str, session_key: str):
     """Fingerprints of the session's codes for offline judging (never the raw codes)."""
     event, session = _event_session(slug, session_key)
-    response = jsonify(services.offline_table(event, session))
+    response = jsonify(lists.offline_table(event, session))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -129,7 +129,7 @@ def scan(slug: str, session_key: str):
 def search(slug: str, session_key: str):
     event, session = _event_session(slug, session_key)
     query = request.args.get("q", "")[:100]
-    return jsonify({"results": services.search(event, session, query)})
+    return jsonify({"results": lists.search(event, session, query)})
 
 
 @bp.post("/<slug>/scan/<session_key>/attendees/<int:attendee_id>/checkin")
