@@ -244,3 +244,21 @@ def test_organizer_enters_paper_questions_for_a_unit(client, login, users, event
     assert page.status_code == 200 and "Huyện đoàn Ba Tri" in page.get_data(as_text=True)
     assert add(client, event, "Câu hỏi nhận bằng văn bản giấy").status_code == 302
     assert count("BATRI") == 1
+
+
+def test_page_shows_the_cap_and_refuses_a_batch_that_would_pass_it(client, login, users, event,
+                                                                  submit):
+    event.question_max_per_unit = 3
+    db.session.commit()
+    submit("BATRI", "Câu thứ nhất")
+    login(users["unit_a"])
+    assert "Tối đa 3 câu hỏi — còn gửi được 2 câu." in client.get(BASE).get_data(as_text=True)
+    response = client.post_form(f"{UNIT_A}/paste", {"topic": topic_id(event),
+                                                    "text": "Câu A\nCâu B\nCâu C"}, page=BASE)
+    assert response.status_code == 409
+    assert "chỉ gửi thêm được 2 câu nhưng danh sách có 3 câu" in response.get_data(as_text=True)
+    assert count() == 1
+    client.post_form(f"{UNIT_A}/paste", {"topic": topic_id(event), "text": "Câu A\nCâu B"},
+                     page=BASE)
+    page = client.get(BASE).get_data(as_text=True)
+    assert "Đơn vị đã gửi đủ số câu hỏi tối đa" in page and 'id="add-form"' not in page
