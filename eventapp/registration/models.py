@@ -1,6 +1,7 @@
-"""Attendee (đại biểu) and the sessions each attends.
+"""Attendee (đại biểu) and the sessions each attends; InvitationSetting (thông tin in giấy
+mời).
 
-The foundation defines these so that registration and check-in can grow side by side;
+The foundation defines Attendee so that registration and check-in can grow side by side;
 their operations live in ``registration/services.py``.
 """
 
