@@ -109,7 +109,7 @@ class CsrfClient(FlaskClient):
             return super().open(*args, **kwargs)
 
     def csrf_token(self, page: str = "/login") -> str:
-        html = self.get(page).get_data(as_text=True)
+        html = self.get(page, follow_redirects=True).get_data(as_text=True)
         match = _CSRF.search(html)
         assert match, f"no CSRF token on {page}"
         return match.group(1)

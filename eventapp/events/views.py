@@ -72,7 +72,8 @@ def new():
 @organizer_required
 def edit(slug: str):
     event = event_for(current_user, slug)
-    form = EventForm(obj=event)
+    # Only a GET is pre-filled from the event: a POST is exactly what the browser sent.
+    form = EventForm(obj=event) if request.method == "GET" else EventForm()
     if request.method == "GET":
         for name in DEADLINE_FIELDS:
             getattr(form, name).data = _naive_local(getattr(event, name), event.timezone)
@@ -131,7 +132,7 @@ def session_form(slug: str, session_id: int | None = None):
         session = db.session.get(EventSession, session_id)
         if session is None or session.event_id != event.id:
             abort(404)
-    form = SessionForm(obj=session)
+    form = SessionForm(obj=session) if request.method == "GET" else SessionForm()
     if request.method == "GET" and session is not None:
         form.starts_at.data = _naive_local(session.starts_at, event.timezone)
         form.ends_at.data = _naive_local(session.ends_at, event.timezone)

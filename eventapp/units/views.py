@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from eventapp.auth import event_for, organizer_required
@@ -48,7 +48,7 @@ def edit(slug: str, unit_id: int):
     unit = db.session.get(Unit, unit_id)
     if unit is None or unit not in event.units:
         abort(404)
-    form = UnitForm(obj=unit)
+    form = UnitForm(obj=unit) if request.method == "GET" else UnitForm()
     if form.validate_on_submit():
         try:
             services.save_unit(event, unit, form.code.data, form.name.data, form.kind.data,

@@ -69,7 +69,7 @@ def crawl(client, start: str, limit: int = 200) -> tuple[list[str], list[Form]]:
             continue
         seen.add(url)
         response = client.get(url)
-        if response.status_code != 200 or not response.mimetype == "text/html":
+        if response.status_code != 200 or response.mimetype != "text/html":
             continue
         pages.append(url)
         parser = _Parser()
