@@ -71,10 +71,21 @@ class WordingForm(FlaskForm):
     reading_text = TextAreaField("Nội dung đọc tại hội nghị (để trống: đọc nguyên văn)")
 
 
+class VnDateField(DateField):
+    """A date whose parse error is in Vietnamese."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError("Ngày không hợp lệ (dd/mm/yyyy).") from None
+
+
 class AnswerForm(FlaskForm):
     answer = TextAreaField("Trả lời, cam kết của chủ trì")
     followup_agency = StringField("Cơ quan được giao theo dõi, giải quyết")
-    followup_due = DateField("Hạn xử lý", validators=[Optional()])
+    followup_due = VnDateField("Hạn xử lý", validators=[Optional()])
     answered = BooleanField("Đã trả lời", default=True)
 
 

@@ -8,8 +8,10 @@ from flask_login import current_user
 
 from eventapp.auth import organizer_required
 from eventapp.clock import now
-from eventapp.errors import DomainError
+from eventapp.errors import DomainError, Invalid
+from eventapp.extensions import db
 from eventapp.formatting import local
+from eventapp.views import apply_errors
 
 from . import dialogue
 from .blueprint import back, bp, load_event, load_question
@@ -58,18 +60,22 @@ def answer(slug: str, question_id: int):
     event = load_event(slug)
     question = load_question(event, question_id)
     form = AnswerForm()
-    if not form.validate_on_submit():
-        return _console(event, form, 422)
     try:
+        if not form.validate_on_submit():
+            raise Invalid({name: " ".join(f.errors) for name, f in form._fields.items()
+                           if f.errors})
         dialogue.record_answer(question, answer=form.answer.data or "",
                                agency=form.followup_agency.data or "",
                                due=form.followup_due.data, answered=form.answered.data,
                                user=current_user)
     except DomainError as error:
-        from eventapp.views import apply_errors
-
-        apply_errors(form, error)
-        return _console(event, form, error.status)
+        db.session.rollback()
+        if dialogue.stage(event).current is question:  # show the errors on its form
+            apply_errors(form, error)
+            return _console(event, form, error.status)
+        flash(f"Câu #{question.id}: " + " ".join(getattr(error, "fields", {}).values()
+                                                 or [error.message]), "danger")
+        return redirect(back(url_for("questions.dialogue_console", slug=slug)))
     flash(f"Đã lưu trả lời câu #{question.id}.", "success")
     return redirect(back(url_for("questions.dialogue_console", slug=slug)))
 

@@ -71,13 +71,25 @@ def test_mark_answered_and_record_the_answer(client, login, users, event, agenda
     db.session.expire_all()
     assert a.answer.startswith("Tỉnh sẽ trình HĐND") and a.followup_due == date(2020, 6, 30)
     assert a.followup_agency == "Sở Giáo dục và Đào tạo" and a.answered_at is not None
+    client.post_form(f"{BASE}dialogue/present", {"target": str(a.id)}, page=f"{BASE}dialogue")
     bad = client.post_form(f"{BASE}{a.id}/answer", {"answer": "x", "followup_agency": "",
                                                    "followup_due": "2020-07-01"},
                            page=f"{BASE}dialogue")
     assert bad.status_code == 422
     assert "Ghi cơ quan được giao theo dõi" in bad.get_data(as_text=True)
+    assert f'action="/events/doi-thoai-2020/questions/{a.id}/answer"' in bad.get_data(as_text=True)
+    not_a_date = client.post_form(f"{BASE}{a.id}/answer", {"answer": "x",
+                                                          "followup_due": "30/02/2020"},
+                                  page=f"{BASE}dialogue")
+    assert not_a_date.status_code == 422
+    assert "Ngày không hợp lệ" in not_a_date.get_data(as_text=True)
+    elsewhere = client.post_form(f"{BASE}{c.id}/answer", {"answer": "y", "followup_due": "x"},
+                                 page=f"{BASE}dialogue")  # not the question on screen
+    assert elsewhere.status_code == 302
+    assert f"Câu #{c.id}: Ngày không hợp lệ" in client.get(elsewhere.location).get_data(
+        as_text=True)
     db.session.expire_all()
-    assert a.followup_agency == "Sở Giáo dục và Đào tạo"
+    assert a.followup_agency == "Sở Giáo dục và Đào tạo" and a.answer.startswith("Tỉnh sẽ")
 
 
 def test_units_see_the_answer_to_what_they_asked(client, login_as, users, event, agenda):
