@@ -4,15 +4,26 @@ from __future__ import annotations
 
 from flask import g, jsonify, request
 
-from eventapp.api import api_blueprint, json_body, load
+from eventapp.api import api_blueprint, json_body, load, operation
 from eventapp.auth import event_for, token_required
 from eventapp.checkin import reports, services
-from eventapp.checkin.schemas import CheckinRequest, StatsQuery
+from eventapp.checkin.schemas import CheckinRequest, CheckinResult, StatsQuery, StatsResult
 
 bp = api_blueprint("checkin_api", __name__)
 
 
+def _answer(description: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": CheckinResult}}}
+
+
 @bp.post("/events/<slug>/checkin")
+@operation(summary="Check-in một mã QR tại cửa (mỗi phiên một lần)", tags=["checkin"],
+           request=CheckinRequest,
+           responses={200: _answer("checked_in, hoặc already_checked_in (kèm lúc nào, bởi ai)"),
+                      404: _answer("unknown_code (mã sai, giả, hoặc của sự kiện khác)"),
+                      409: _answer("revoked (đã hủy đăng ký) hoặc not_invited (không dự phiên)")},
+           errors=[401, 403, 422, 503])
 @token_required("checkin", "organizer")
 def checkin(slug: str):
     """Request schema: ``CheckinRequest``. 200 checked_in / already_checked_in, 404
@@ -27,6 +38,9 @@ def checkin(slug: str):
 
 
 @bp.get("/events/<slug>/checkin/stats")
+@operation(summary="Số đã đến / dự kiến của một phiên, theo đơn vị và thành phần",
+           tags=["checkin"], query=StatsQuery, responses={200: StatsResult},
+           errors=[401, 403, 404, 422, 503])
 @token_required("checkin", "organizer")
 def stats(slug: str):
     """Query schema: ``StatsQuery``. Expected and checked-in per session, unit, category."""

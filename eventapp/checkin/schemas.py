@@ -48,3 +48,48 @@ class PageAttendeeCheckin(Schema):
     scan_id = fields.String(load_default=None, allow_none=True, validate=length(64))
     scanned_at = AwareDateTime(load_default=None, allow_none=True)
     offline = fields.Boolean(load_default=False)
+
+
+# --- Answers (documentation for the OpenAPI document; the routes build them in services) ----
+
+class AttendeeCard(Schema):
+    id = fields.Integer()
+    full_name = fields.String()
+    unit = fields.String(allow_none=True, metadata={"description": "Unit code; null: guest."})
+    unit_name = fields.String()
+    category = fields.String()
+    seat = fields.String()
+
+
+class CheckinResult(Schema):
+    """One scan's answer: ``result`` is checked_in, already_checked_in, unknown_code,
+    revoked or not_invited."""
+
+    result = fields.String(required=True)
+    message = fields.String()
+    colour = fields.String(metadata={"description": "green, amber or red."})
+    error = fields.String(metadata={"description": "Same as result on 404/409."})
+    attendee = fields.Nested(AttendeeCard)
+    checked_in_at = fields.String(metadata={"description": "The (first) check-in, ISO-8601 UTC."})
+    checked_in_time = fields.String(metadata={"description": "HH:MM in the event's zone."})
+    by = fields.String(metadata={"description": "Staff who checked in first."})
+    device = fields.String()
+    from_offline_queue = fields.Boolean()
+    checkin_id = fields.Integer()
+
+
+class StatsLine(Schema):
+    unit = fields.String(allow_none=True)
+    category = fields.String(allow_none=True)
+    key = fields.String()
+    name = fields.String()
+    expected = fields.Integer()
+    checked_in = fields.Integer()
+
+
+class StatsResult(Schema):
+    session = fields.String()
+    expected = fields.Integer()
+    checked_in = fields.Integer()
+    units = fields.List(fields.Nested(StatsLine))
+    categories = fields.List(fields.Nested(StatsLine))

@@ -193,3 +193,15 @@ def test_stats(client, users, people, code_of, token_for):
     assert client.get(URL + "/stats?session=nope", headers=headers).status_code == 422
     assert client.get("/api/v1/events/khong-co/checkin/stats?session=doi-thoai",
                       headers=headers).status_code == 404
+
+
+def test_openapi_documents_the_checkin_routes(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    scan = spec["paths"]["/api/v1/events/{slug}/checkin"]["post"]
+    body = scan["requestBody"]["content"]["application/json"]["schema"]
+    assert body["$ref"].endswith("/CheckinRequest")
+    assert {"200", "404", "409", "422", "401"} <= set(scan["responses"])
+    fields = spec["components"]["schemas"]["CheckinRequest"]["properties"]
+    assert {"code", "session", "device", "scanned_at", "offline", "scan_id"} == set(fields)
+    stats = spec["paths"]["/api/v1/events/{slug}/checkin/stats"]["get"]
+    assert any(p.get("in") == "query" for p in stats["parameters"])
