@@ -34,7 +34,6 @@ from eventapp.ops.dbinfo import (
 
 SQLITE_FILE = "database.sqlite"
 PG_FILE = "database.dump"
-LOCK_TIMEOUT = "20s"
 
 
 def backup(engine: Engine, upload_folder: Path, dest: Path) -> dict:
@@ -96,7 +95,7 @@ def restore(engine: Engine, upload_folder: Path, source: Path, *, force: bool = 
         if kind == "sqlite":
             _sqlite_restore(root / database["file"], sqlite_path(engine.url))
         else:
-            _pg_restore(engine.url, root / database["file"])
+            _pg_restore(engine, root / database["file"])
         engine.dispose()
         _check_counts(engine, database.get("tables", {}))
         moved_aside = _restore_uploads(root / archive.UPLOADS, upload_folder)
@@ -171,10 +170,19 @@ def _pg_snapshot(engine: Engine, target: Path) -> dict:
     return {"file": PG_FILE, "revisions": revs, "tables": counts}
 
 
-def _pg_restore(url: sa.URL, dump: Path) -> None:
-    argv, env = pg_command("pg_restore", url)
-    # A running app holding a table would make DROP wait forever: give up after a while.
-    env["PGOPTIONS"] = (env.get("PGOPTIONS", "") + f" -c lock_timeout={LOCK_TIMEOUT}").strip()
+def _pg_restore(engine: Engine, dump: Path) -> None:
+    # A session in the middle of a transaction (a running app) holds locks that DROP would
+    # wait for without end — the dump itself turns lock_timeout off. Refuse instead.
+    with engine.connect() as conn:
+        busy = conn.scalar(sa.text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND backend_type = 'client backend' "
+            "AND state <> 'idle'"))
+    engine.dispose()
+    if busy:
+        raise OpsError(f"Cơ sở dữ liệu đang được dùng ({busy} phiên đang làm việc; ứng dụng vẫn "
+                       "chạy?). Dừng gunicorn rồi chạy lại; chưa có gì bị thay đổi.")
+    argv, env = pg_command("pg_restore", engine.url)
     # One transaction: if anything fails, the database is left exactly as it was.
     _run(argv + ["--clean", "--if-exists", "--no-owner", "--no-privileges",
                  "--single-transaction", "--exit-on-error", str(dump)], env, "pg_restore")
@@ -182,12 +190,8 @@ def _pg_restore(url: sa.URL, dump: Path) -> None:
 
 def _run(argv: list[str], env: dict, tool: str) -> None:
     done = subprocess.run(argv, env=env, capture_output=True, text=True)
-    if done.returncode == 0:
-        return
-    if "lock timeout" in done.stderr:
-        raise OpsError("Cơ sở dữ liệu đang được dùng (ứng dụng vẫn chạy?). Dừng gunicorn rồi "
-                       "chạy lại; chưa có gì bị thay đổi.")
-    raise OpsError(f"{tool} thất bại (mã {done.returncode}): {done.stderr.strip()[-2000:]}")
+    if done.returncode != 0:
+        raise OpsError(f"{tool} thất bại (mã {done.returncode}): {done.stderr.strip()[-2000:]}")
 
 
 # --- Both -----------------------------------------------------------------------------------

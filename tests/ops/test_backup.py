@@ -21,7 +21,7 @@ from eventapp.extensions import db
 from eventapp.units.models import Unit
 from eventapp.units.services import save_unit
 from tests.conftest import PASSWORD, TEST_DATABASE_URL
-from tests.ops.conftest import run_cli
+from tests.ops.conftest import needs_postgres, run_cli
 
 
 def _put_uploads(app, count: int = 40, size: int = 200_000) -> dict[str, str]:
@@ -271,3 +271,29 @@ def test_tarball_restore_works_where_python_lacks_the_tar_filter(app, event, fre
     assert result.exit_code == 0, result.output
     with target.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Unit.id))) == 17
+
+
+@needs_postgres
+def test_restore_while_the_app_still_uses_the_database_gives_up_cleanly(app, event, tmp_path):
+    dest = tmp_path / "sao-luu"
+    assert run_cli(app, "backup", str(dest)).exit_code == 0
+    engine = sa.create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    with engine.connect() as busy:  # a worker in the middle of a request
+        busy.execute(sa.text("LOCK TABLE unit IN ACCESS SHARE MODE"))
+        db.session.rollback()
+        result = run_cli(app, "restore", "--force", str(dest))
+        busy.rollback()
+    engine.dispose()
+    assert result.exit_code == 2
+    assert "đang được dùng" in result.output and "chưa có gì bị thay đổi" in result.output
+    assert db.session.scalar(sa.select(sa.func.count(Unit.id))) == 17
+
+
+@needs_postgres
+def test_backup_says_what_to_install_when_pg_dump_is_missing(app, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    result = run_cli(app, "backup", str(tmp_path / "sao-luu"))
+    assert result.exit_code == 2
+    assert "Không tìm thấy lệnh pg_dump" in result.output
+    assert not (tmp_path / "sao-luu").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
