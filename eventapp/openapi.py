@@ -73,7 +73,7 @@ def build_spec(app: Flask) -> dict:
                     "application/json": {"schema": meta["request"]}}}
             for status, body in (meta.get("responses") or {200: "OK"}).items():
                 op["responses"][str(status)] = _response(status, body)
-            for status in meta.get("errors", _default_errors(meta)):
+            for status in meta.get("errors", _default_errors(meta, method)):
                 op["responses"].setdefault(str(status), {
                     "description": ERROR_TEXT.get(status, "Lỗi"),
                     "content": {"application/json": {"schema": error_ref}}})
@@ -86,12 +86,14 @@ def build_spec(app: Flask) -> dict:
     return spec.to_dict()
 
 
-def _default_errors(meta: dict) -> list[int]:
+def _default_errors(meta: dict, method: str) -> list[int]:
     errors = [400, 404, 405, 413, 429, 503]
     if not meta.get("public"):
         errors += [401, 403]
-    if meta.get("request") is not None or meta.get("query"):
+    if meta.get("request") is not None or meta.get("query") or method != "GET":
         errors += [422]
+    if not meta:
+        errors += [409, 422]  # an undescribed route may refuse anything; describe it
     return errors
 
 
