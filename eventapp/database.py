@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, MappedAsDataclass  # noqa: F401  (re-export hint)
+from sqlalchemy.orm import DeclarativeBase, scoped_session
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -88,6 +88,8 @@ def write_lock(session, model, ident) -> None:
     writer anyway, so the transaction is restarted as ``BEGIN IMMEDIATE`` — any reads done
     before are dropped (nothing may be pending), and the count that follows is current.
     """
+    if isinstance(session, scoped_session):
+        session = session()  # db.session is a registry; work on this context's session
     if is_sqlite(session.get_bind()):
         if session.new or session.dirty or session.deleted:
             raise RuntimeError("write_lock() must come before any change in the transaction")

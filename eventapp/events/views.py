@@ -178,7 +178,8 @@ def extensions(slug: str):
     rows = db.session.scalars(sa.select(DeadlineExtension).where(
         DeadlineExtension.event_id == event.id).order_by(DeadlineExtension.granted_at)).all()
     return render_template("events/extensions.html", event=event, form=form, extensions=rows,
-                           revoke_form=EmptyForm())
+                           revoke_form=EmptyForm(),
+                           kind_labels={k.value: k.label for k in DeadlineKind})
 
 
 @bp.post("/<slug>/extensions/<int:extension_id>/revoke")

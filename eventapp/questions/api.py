@@ -16,6 +16,7 @@ from .models import Question, QuestionSource
 from .schemas import (
     QuestionCreate,
     QuestionCreated,
+    QuestionList,
     QuestionListQuery,
     QuestionOut,
     QuestionSummary,
@@ -73,7 +74,7 @@ def create_question(slug: str):
 
 @bp.get("/events/<slug>/questions")
 @operation(summary="Danh sách câu hỏi (đơn vị: chỉ của mình)", tags=["questions"],
-           query=QuestionListQuery, responses={200: QuestionOut(many=True)})
+           query=QuestionListQuery, responses={200: QuestionList})
 @token_required(Role.organizer, Role.unit)
 def list_questions(slug: str):
     user = g.api_user

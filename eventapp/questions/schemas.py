@@ -79,3 +79,9 @@ class QuestionSummary(Schema):
     max_per_unit = fields.Integer(allow_none=True)
     deadline = fields.String(allow_none=True)
     units = fields.List(fields.Nested(UnitProgress))
+
+
+class QuestionList(Schema):
+    """``GET …/questions`` answer: the questions in a ``questions`` list."""
+
+    questions = fields.List(fields.Nested(QuestionOut), required=True)
