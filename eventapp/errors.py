@@ -112,6 +112,8 @@ def register_error_handlers(app: Flask) -> None:
         if status == 400 and "CSRF" in (error.description or ""):
             message = ("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. "
                        "Vui lòng tải lại trang.")
+        elif status == 429 and error.description and "rate limit" not in error.description:
+            message = error.description  # the route's own words (e.g. the login limit)
         else:
             message = HTTP_MESSAGES.get(status, error.name)
         return error_response(status, {"error": HTTP_CODES.get(status, "error"),
@@ -126,6 +128,12 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         if isinstance(error, OperationalError) and _is_outage(error):
             app.logger.warning("database unavailable: %s", error)
+            # The page layout shows the user; do not let it reach for the database again.
+            from flask import g
+
+            from eventapp.extensions import login_manager
+
+            g._login_user = login_manager.anonymous_user()
             return error_response(503, {"error": "unavailable", "message": HTTP_MESSAGES[503]})
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
         return error_response(500, {"error": "server_error", "message": HTTP_MESSAGES[500]})
@@ -134,4 +142,5 @@ def register_error_handlers(app: Flask) -> None:
 def _is_outage(error) -> bool:
     text = str(error).lower()
     return any(s in text for s in ("connection", "could not connect", "server closed",
-                                   "terminating connection", "database is locked"))
+                                   "terminating connection", "database is locked",
+                                   "unable to open database file", "disk i/o error"))

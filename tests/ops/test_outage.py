@@ -174,10 +174,6 @@ def test_unreachable_database_gets_a_vietnamese_503_not_a_stack_trace(tmp_path):
     assert client.get("/login").status_code == 200
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "eventapp/errors.py: the 503 page extends base.html, whose navbar reads current_user; "
-    "for a logged-in user that loads the user from the database again, inside the error "
-    "handler, so the request ends in a bare 500 instead of the Vietnamese 503"))
 def test_logged_in_user_during_an_outage_gets_the_503_page(tmp_path):
     served = _instance(tmp_path, CLOSED_PG.format(port=free_port()), "closed")
     client = served.test_client()
@@ -187,9 +183,6 @@ def test_logged_in_user_during_an_outage_gets_the_503_page(tmp_path):
     _assert_clean_503(client.get("/events/"), json=False)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "eventapp/errors.py: _is_outage() does not recognise SQLite's 'unable to open "
-    "database file' (disk unmounted, folder gone), so it becomes a 500, not a 503"))
 def test_unreachable_sqlite_file_gets_a_503(tmp_path):
     served = _instance(tmp_path, f"sqlite:///{tmp_path / 'gone' / 'db.sqlite'}", "gone")
     _assert_clean_503(served.test_client().get("/healthz"), json=False)
