@@ -10,7 +10,6 @@ import contextlib
 import socket
 import threading
 
-import pytest
 import sqlalchemy as sa
 
 from eventapp import create_app
