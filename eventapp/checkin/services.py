@@ -276,9 +276,14 @@ def _check_in(ctx: _Context, by: str, key, *, method: str, device: str = "",
               "scanned_at": scanned_at, "staff_id": ctx.staff_id, "device": device,
               "method": method, "from_offline_queue": bool(offline), "scan_id": scan_id or None,
               "note": note, "undo_reason": ""}
+    autocommit = method != Method.manual and is_sqlite(db.session.get_bind())
     for _attempt in range(3):
-        _begin_write()
-        new_id = run_core(_insert(), values).scalar()
+        if autocommit:
+            db.session.commit()  # end the read; never hold two pooled connections at once
+            new_id = _sqlite_autocommit_insert(values)
+        else:
+            _begin_write()
+            new_id = run_core(_insert(), values).scalar()
         if new_id is not None:
             if method == Method.manual:
                 audit.record("checkin.manual", obj=db.session.get(CheckIn, new_id),
@@ -290,7 +295,8 @@ def _check_in(ctx: _Context, by: str, key, *, method: str, device: str = "",
             db.session.commit()
             return ScanResult(Outcome.checked_in, ctx.tz, card, values["checked_in_at"],
                               ctx.staff_name, device, new_id, bool(offline))
-        # Another door won the race: read its row (committed, or we would not be here).
+        # Another door won the race: read its (committed) row in a fresh snapshot.
+        db.session.commit()
         winner = run_core(query, params).first()
         db.session.commit()
         if winner is not None and winner.checkin_id is not None:
@@ -318,6 +324,41 @@ def _begin_write() -> None:
     if is_sqlite(db.session.get_bind()):
         db.session.commit()
         db.session.connection(execution_options={"sqlite_immediate": True})
+
+
+INSERT_KEYS = ("event_id", "attendee_id", "session_id", "checked_in_at", "recorded_at",
+               "scanned_at", "staff_id", "device", "method", "from_offline_queue", "scan_id",
+               "note", "undo_reason")
+
+
+@functools.cache
+def _sqlite_insert_sql(dialect) -> tuple[str, tuple, tuple]:
+    """The SQLite INSERT as SQL text, its parameter order and each column's converter."""
+    compiled = _insert_for("sqlite").compile(dialect=dialect, column_keys=list(INSERT_KEYS))
+    keys = tuple(compiled.positiontup)
+    return str(compiled), keys, tuple(CHECKINS.c[k].type.bind_processor(dialect) for k in keys)
+
+
+def _sqlite_autocommit_insert(values: dict) -> int | None:
+    """SQLite: the INSERT … ON CONFLICT DO NOTHING as one autocommit statement.
+
+    The write lock is then held only inside that one statement (microseconds in C), not
+    across Python round trips of a BEGIN IMMEDIATE … COMMIT — doors do not queue behind
+    each other, and the busy timeout applies cleanly. Returns the new id, or None if an
+    active check-in already exists. Call it outside a session transaction.
+    """
+    engine = db.session.get_bind()
+    sql, keys, converters = _sqlite_insert_sql(engine.dialect)
+    params = [convert(values[k]) if convert else values[k]
+              for k, convert in zip(keys, converters, strict=True)]
+    raw = engine.raw_connection()  # pooled; isolation_level None: autocommit, no BEGIN
+    try:
+        cursor = raw.cursor()
+        rows = cursor.execute(sql, params).fetchall()
+        cursor.close()
+    finally:
+        raw.close()
+    return rows[0][0] if rows else None
 
 
 def _insert():
