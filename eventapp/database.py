@@ -97,4 +97,7 @@ def write_lock(session, model, ident) -> None:
             session.commit()
         session.connection(execution_options={"sqlite_immediate": True})
         return
-    session.execute(sa.select(model.id).where(model.id == ident).with_for_update())
+    # FOR NO KEY UPDATE: serialises writers without blocking inserts whose foreign keys
+    # merely reference the row (those take KEY SHARE), which avoids needless deadlocks.
+    session.execute(sa.select(model.id).where(model.id == ident)
+                    .with_for_update(key_share=True))

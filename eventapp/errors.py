@@ -104,6 +104,9 @@ def error_response(status: int, payload: dict):
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(error: DomainError):
+        from eventapp.extensions import db
+
+        db.session.rollback()  # a refusal changes nothing and releases any write lock
         return error_response(error.status, error.payload())
 
     @app.errorhandler(HTTPException)

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -91,6 +92,9 @@ class XlsxBuilder:
             return cell
         if isinstance(value, bool | int | float) and col.kind == "number":
             return value
+        if isinstance(value, str) and not col.wrap and value[:1] != "=" and "\r" not in value \
+                and value not in ERROR_CODES:
+            return value  # openpyxl writes a plain str as text; only "=…" could be a formula
         # Excel's line break is LF (a bare CR would not survive the XML round trip anyway).
         text = str(value).replace("\r\n", "\n").replace("\r", "\n")
         cell = WriteOnlyCell(ws, value=text)
