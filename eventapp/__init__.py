@@ -41,6 +41,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
     login_manager.login_message_category = "warning"
 
+    from eventapp.database import DatabaseIdConverter
+
+    # Every <int:…> id is a database id: out-of-range numbers are a 404, not a DB error.
+    app.url_map.converters["int"] = DatabaseIdConverter
+
     from eventapp import auth  # noqa: F401  (registers the user loader)
     from eventapp.errors import register_error_handlers
     from eventapp.formatting import register_filters

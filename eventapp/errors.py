@@ -124,11 +124,18 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
-        from sqlalchemy.exc import OperationalError
+        from sqlalchemy.exc import DataError, OperationalError
 
         from eventapp.extensions import db
 
         db.session.rollback()
+        if isinstance(error, DataError):
+            # Input the database itself refused (a NUL character, a number out of range):
+            # nothing was written; tell the client, do not pretend the server broke.
+            app.logger.info("refused by the database: %s", error.orig)
+            return error_response(400, {"error": "bad_request",
+                                        "message": "Dữ liệu gửi lên có ký tự hoặc giá trị "
+                                                   "không hợp lệ."})
         if isinstance(error, OperationalError) and _is_outage(error):
             app.logger.warning("database unavailable: %s", error)
             # The page layout shows the user; do not let it reach for the database again.

@@ -106,6 +106,8 @@ def test_unit_submits_and_organizer_moderates_merges_and_presents(
     page.fill("#answer-form input[name=followup_due]", "2020-06-30")
     page.click("#answer-form button[type=submit]")
     expect(page.locator("#answered-badge")).to_be_visible()
+    page.wait_for_load_state("load")  # the key handler is attached once the script has run
+    page.evaluate("document.activeElement && document.activeElement.blur()")
     page.keyboard.press("ArrowRight")
     expect(page.locator("#stage-number")).to_have_text("Câu 2/3")
     expect(screen.locator("#p-number")).to_have_text("Câu hỏi 2/3", timeout=8000)
