@@ -75,7 +75,8 @@ def _finish_config(app: Flask) -> None:
         f"sqlite:///{Path(app.instance_path) / 'eventapp.sqlite'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = config.normalise_database_url(uri)
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-    options.setdefault("pool_pre_ping", True)
+    # A server database may restart under us; a local SQLite file cannot go away like that.
+    options.setdefault("pool_pre_ping", not uri.startswith("sqlite"))
     if uri.startswith("sqlite"):
         options.setdefault("connect_args", {"timeout": app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000,
                                             "check_same_thread": False})
