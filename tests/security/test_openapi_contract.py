@@ -31,8 +31,7 @@ def test_document_is_public_and_lists_every_api_route(client, app):
         if rule.rule.startswith("/api/v1/"):
             path = rule.rule
             for arg in rule.arguments:
-                path = path.replace(f"<int:{arg}>", "{%s}" % arg).replace(f"<{arg}>",
-                                                                         "{%s}" % arg)
+                path = path.replace(f"<int:{arg}>", f"{{{arg}}}").replace(f"<{arg}>", f"{{{arg}}}")
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 assert (path, method) in documented, (path, method)
 
