@@ -30,8 +30,6 @@ import sys
 import tempfile
 import time
 import unicodedata
-import uuid
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -39,6 +37,8 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.harness import scratch_database  # noqa: E402  (after the path is set)
 
 SLUG = "doi-thoai-2020"
 BIG_SLUG = "doi-thoai-5000"
@@ -116,24 +116,6 @@ def question(rng: random.Random) -> str:
 
 
 # --- Setting up ---------------------------------------------------------------------------
-
-@contextmanager
-def scratch_database(pg_url: str | None, folder: Path):
-    if not pg_url:
-        yield f"sqlite:///{folder / 'bench.sqlite'}"
-        return
-    name = f"eventapp_qbench_{uuid.uuid4().hex[:10]}"
-    server = sa.make_url(pg_url).set(drivername="postgresql+psycopg")
-    admin = sa.create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
 
 def seed(event, units: int, per_unit: int, rng: random.Random, prefix: str, *,
          limit: int | None = None, short: bool = True) -> int:

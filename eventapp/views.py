@@ -69,6 +69,25 @@ def apply_errors(form, error: DomainError) -> None:
         flash(error.message, "danger")
 
 
+def run_import(form, importer, done: str) -> tuple[bool, list[dict]]:
+    """Validate an upload form and run an all-or-nothing import with its file's bytes.
+
+    Returns ``(imported, row_errors)``; on success ``done`` (with ``{count}``) is flashed,
+    on refusal the reason is flashed and the transaction rolled back.
+    """
+    if not form.validate_on_submit():
+        for message in form.file.errors:
+            flash(message, "danger")
+        return False, []
+    try:
+        count = importer(form.file.data.read())
+    except DomainError as error:
+        db.session.rollback()
+        return False, flash_import_errors(error)
+    flash(done.format(count=count), "success")
+    return True, []
+
+
 def flash_import_errors(error: DomainError) -> list[dict]:
     """Flash an import refusal; returns the per-row errors for the template's table."""
     flash(error.message, "danger")

@@ -78,7 +78,3 @@ class ExtensionForm(FlaskForm):
     deadline = _moment("Hạn mới", required=True)
     reason = TextAreaField("Lý do gia hạn", validators=[DataRequired("Cần ghi lý do gia hạn."),
                                                         Length(max=2000)])
-
-
-class EmptyForm(FlaskForm):
-    """A form with only the CSRF token, for buttons that post."""

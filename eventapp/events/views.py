@@ -13,10 +13,11 @@ from eventapp.auth import event_for, organizer_required
 from eventapp.clock import now
 from eventapp.errors import Forbidden, Invalid
 from eventapp.events import services
-from eventapp.events.forms import EmptyForm, EventForm, ExtensionForm, SessionForm
+from eventapp.events.forms import EventForm, ExtensionForm, SessionForm
 from eventapp.events.models import DeadlineExtension, DeadlineKind, Event, EventSession
 from eventapp.events.summaries import unit_summaries
 from eventapp.extensions import db
+from eventapp.forms import EmptyForm
 from eventapp.units.models import Unit
 from eventapp.views import apply_errors
 

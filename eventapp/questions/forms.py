@@ -54,9 +54,6 @@ class UploadForm(FlaskForm):
     file = FileField("Tệp Excel theo mẫu (.xlsx)")
 
 
-class EmptyForm(FlaskForm):
-    """Only the CSRF token: buttons that post."""
-
 
 class StatusForm(FlaskForm):
     status = HiddenField()

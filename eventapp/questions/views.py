@@ -16,13 +16,14 @@ from eventapp.errors import DomainError, Invalid
 from eventapp.events.models import Event
 from eventapp.events.summaries import Summary, provider
 from eventapp.formatting import local_dt
+from eventapp.forms import EmptyForm
 from eventapp.spreadsheets import ImportErrors
 from eventapp.units.models import Unit
 from eventapp.views import apply_errors, flash_import_errors, send_xlsx
 
 from . import exports, rules, services
 from .blueprint import back, bp, load_event, load_question, load_unit
-from .forms import EmptyForm, PasteForm, QuestionForm, UploadForm, with_topics
+from .forms import PasteForm, QuestionForm, UploadForm, with_topics
 from .models import QuestionSource
 
 __all__ = ["bp"]

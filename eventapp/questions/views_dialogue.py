@@ -11,11 +11,12 @@ from eventapp.clock import now
 from eventapp.errors import DomainError, Invalid
 from eventapp.extensions import db
 from eventapp.formatting import local
+from eventapp.forms import EmptyForm
 from eventapp.views import apply_errors
 
 from . import dialogue
 from .blueprint import back, bp, load_event, load_question
-from .forms import AnswerForm, EmptyForm, FollowupForm, PresentForm
+from .forms import AnswerForm, FollowupForm, PresentForm
 from .moderation import askers, asking_units
 
 

@@ -10,11 +10,12 @@ from flask_login import current_user
 from eventapp.auth import organizer_required
 from eventapp.errors import DomainError
 from eventapp.events.models import Event
+from eventapp.forms import EmptyForm
 from eventapp.views import apply_errors
 
 from . import moderation, services
 from .blueprint import back, bp, load_event, load_question
-from .forms import EmptyForm, MergeForm, StatusForm, WordingForm, with_topics
+from .forms import MergeForm, StatusForm, WordingForm, with_topics
 from .models import Question, QuestionStatus
 
 

@@ -46,9 +46,6 @@ class VnDateField(DateField):
             raise ValueError("Ngày không hợp lệ.") from None
 
 
-class EmptyForm(FlaskForm):
-    """CSRF only, for buttons that post."""
-
 
 class SettingsForm(FlaskForm):
     issuer_parent = StringField("Cơ quan chủ quản (dòng trên)",

@@ -18,12 +18,12 @@ from eventapp.errors import DomainError, Invalid
 from eventapp.events.models import DeadlineKind
 from eventapp.events.services import effective_deadline, is_open_for
 from eventapp.events.summaries import Summary, provider
-from eventapp.extensions import db
+from eventapp.forms import EmptyForm
 from eventapp.registration import checkins, exports, imports, printing, queries, services
 from eventapp.registration.blueprint import bp
 from eventapp.registration.catalog import Catalog
-from eventapp.registration.forms import AttendeeForm, EmptyForm, ImportForm, SettingsForm
-from eventapp.views import apply_errors, flash_import_errors, send_xlsx
+from eventapp.registration.forms import AttendeeForm, ImportForm, SettingsForm
+from eventapp.views import apply_errors, run_import, send_xlsx
 
 __all__ = ["bp"]
 
@@ -204,21 +204,12 @@ def import_file(slug: str):
     event = event_for(current_user, slug)
     form = ImportForm()
     form.unit.choices = _unit_choices(event)
-    row_errors: list[dict] = []
-    if form.validate_on_submit():
-        unit_code = form.unit.data if current_user.is_organizer else None
-        try:
-            count = imports.import_attendees(event, current_user, form.file.data.read(),
-                                             unit_code)
-        except DomainError as error:
-            db.session.rollback()
-            row_errors = flash_import_errors(error)
-        else:
-            flash(f"Đã nhập {count} đại biểu.", "success")
-            return redirect(url_for("registration.index", slug=slug))
-    else:
-        for message in form.file.errors:
-            flash(message, "danger")
+    unit_code = form.unit.data if current_user.is_organizer else None
+    imported, row_errors = run_import(
+        form, lambda data: imports.import_attendees(event, current_user, data, unit_code),
+        "Đã nhập {count} đại biểu.")
+    if imported:
+        return redirect(url_for("registration.index", slug=slug))
     return render_template("registration/index.html",
                            **_list_context(event, form, row_errors)), 422
 

@@ -6,12 +6,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from eventapp.auth import event_for, organizer_required
-from eventapp.errors import DomainError, Invalid
+from eventapp.errors import Invalid
 from eventapp.extensions import db
 from eventapp.units import services
 from eventapp.units.forms import ImportForm, UnitForm
 from eventapp.units.models import Unit
-from eventapp.views import apply_errors, flash_import_errors, send_xlsx
+from eventapp.views import apply_errors, run_import, send_xlsx
 
 bp = Blueprint("units", __name__, url_prefix="/events/<slug>/units")
 
@@ -66,19 +66,11 @@ def edit(slug: str, unit_id: int):
 def import_file(slug: str):
     event = event_for(current_user, slug)
     form = ImportForm()
-    row_errors: list[dict] = []
-    if form.validate_on_submit():
-        try:
-            count = services.import_units(event, form.file.data.read(), current_user)
-        except DomainError as error:
-            db.session.rollback()
-            row_errors = flash_import_errors(error)
-        else:
-            flash(f"Đã nhập {count} đơn vị.", "success")
-            return redirect(url_for("units.index", slug=slug))
-    else:
-        for message in form.file.errors:
-            flash(message, "danger")
+    imported, row_errors = run_import(
+        form, lambda data: services.import_units(event, data, current_user),
+        "Đã nhập {count} đơn vị.")
+    if imported:
+        return redirect(url_for("units.index", slug=slug))
     return render_template("units/index.html", event=event, units=event.units, form=form,
                            row_errors=row_errors), 422
 
