@@ -164,26 +164,6 @@ def _app_export(app, target: str) -> None:
         exports.build(event, queries.Filters()).save(target)
 
 
-def _proposed_fast_path() -> None:
-    """What-if, for the report only: ``XlsxBuilder._cell`` handing plain text to openpyxl
-    (which stores any str that does not start with "=" as a text cell) instead of wrapping
-    every string in a WriteOnlyCell that openpyxl then rejects and re-reads via an
-    exception. Patched here, in the benchmark process; the app itself is unchanged."""
-    from openpyxl.cell.cell import ERROR_CODES
-
-    from eventapp.spreadsheets import XlsxBuilder
-
-    original = XlsxBuilder._cell
-
-    def cell(self, ws, value, col):
-        if type(value) is str and not col.wrap and value[:1] != "=" and \
-                value not in ERROR_CODES:
-            return value
-        return original(self, ws, value, col)
-
-    XlsxBuilder._cell = cell
-
-
 def _token(app) -> str:
     from eventapp.accounts.services import create_user
     from eventapp.auth import issue_token
@@ -218,13 +198,11 @@ def worker(args) -> None:
     os.close(handle)
     if args.memory:
         tracemalloc.start()
-    if args.what == "app-fast":
-        _proposed_fast_path()
     token = _token(app) if args.what == "http" else None
     start, cpu = time.perf_counter(), time.process_time()
     if args.what == "floor":
         _floor(args.rows, target)
-    elif args.what in ("app", "app-fast"):
+    elif args.what == "app":
         _app_export(app, target)
     else:
         _http_export(app, target, token)
@@ -258,8 +236,7 @@ def bench_export(sizes: list[int], db_url: str | None) -> None:
             floor = None
             for what, label in (("floor", "openpyxl write-only (floor)"),
                                 ("app", "app: exports.build → file"),
-                                ("http", "app: GET /api/…/attendees.xlsx"),
-                                ("app-fast", "what-if: proposed _cell fast path")):
+                                ("http", "app: GET /api/…/attendees.xlsx")):
                 timed = min((run_child(what, rows, instance, url, False) for _ in range(3)),
                             key=lambda r: r["cpu"])
                 memory = run_child(what, rows, instance, url, True)
@@ -354,7 +331,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 100_000])
     parser.add_argument("--badges", type=int, default=1000)
     parser.add_argument("--database-url", default=None)
-    parser.add_argument("--worker", choices=["floor", "app", "http", "app-fast"])
+    parser.add_argument("--worker", choices=["floor", "app", "http"])
     parser.add_argument("--rows", type=int)
     parser.add_argument("--instance")
     parser.add_argument("--memory", action="store_true")
