@@ -36,6 +36,12 @@ def create_app(test_config: dict | None = None) -> Flask:
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    from eventapp.api import CookieSessionOutsideApi, is_api_request
+
+    # The API is token-only: no cookie session, and no rate limits (only the login page
+    # has one), so neither is even looked at there.
+    app.session_interface = CookieSessionOutsideApi()
+    limiter.request_filter(is_api_request)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."

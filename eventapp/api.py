@@ -6,13 +6,30 @@ Domain routes live in ``<domain>/api.py``; they stay thin: parse, call a service
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+import functools
+
+from flask import Blueprint, Flask, request
+from flask.sessions import SecureCookieSessionInterface
 from marshmallow import Schema, ValidationError
 
 from eventapp.errors import Invalid
 from eventapp.extensions import csrf
 
 API_PREFIX = "/api/v1"
+
+
+def is_api_request() -> bool:
+    return request.path.startswith(API_PREFIX + "/")
+
+
+class CookieSessionOutsideApi(SecureCookieSessionInterface):
+    """The login session everywhere but the API: under /api/v1 the session cookie is not
+    even read (a null session), so it can never authenticate an API call."""
+
+    def open_session(self, app: Flask, request):
+        if request.path.startswith(API_PREFIX + "/"):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
 
 
 def api_blueprint(name: str, import_name: str) -> Blueprint:
@@ -42,17 +59,24 @@ def flatten_errors(messages, prefix: str = "") -> dict[str, str]:
     return flat
 
 
-def load(schema: Schema, data) -> dict:
+@functools.cache
+def _validator(schema: type[Schema]) -> Schema:
+    """One instance per schema class: building one deep-copies its fields, and loading
+    keeps no state on the instance, so threads can share it."""
+    return schema()
+
+
+def load(schema: type[Schema], data) -> dict:
     """Validate ``data`` with ``schema``; raise ``Invalid`` with per-field Vietnamese messages."""
     if not isinstance(data, dict):
         raise Invalid({"_schema": "Nội dung gửi lên phải là một đối tượng JSON."})
     try:
-        return schema.load(data)
+        return _validator(schema).load(data)
     except ValidationError as error:
         raise Invalid(flatten_errors(error.messages)) from None
 
 
-def json_body(schema: Schema) -> dict:
+def json_body(schema: type[Schema]) -> dict:
     """The request's JSON body, validated by ``schema``."""
     data = request.get_json(silent=True)
     if data is None:

@@ -53,7 +53,7 @@ def extract_code(raw: str | None) -> str | None:
 
     Scanners add whitespace or a CR; some QR apps wrap the code in a URL
     (``https://…/c/<code>``): the first code-shaped run is taken. Whether the code is
-    genuine, and for which event, is decided by ``parse_code`` afterwards.
+    genuine, and for which event, is decided by ``registration.codes`` afterwards.
     """
     if not raw or len(raw) > MAX_CODE_LENGTH:
         return None

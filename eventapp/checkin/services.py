@@ -31,7 +31,7 @@ from eventapp.errors import Conflict, Invalid, NotFound
 from eventapp.events.models import Category, Event, EventSession
 from eventapp.extensions import db
 from eventapp.formatting import local_time
-from eventapp.registration.codes import code_key, parse_code
+from eventapp.registration.codes import code_key, is_genuine, split_code
 from eventapp.registration.models import Attendee, AttendeeStatus, attendee_session
 from eventapp.text import clean
 from eventapp.units.models import Unit
@@ -150,17 +150,12 @@ def find_session(event: EventLike, key: str | None) -> SessionRef:
 ATTENDEES = Attendee.__table__
 
 
-@functools.cache
-def lookup_select() -> sa.Select:
-    """Attendee card, status, invitation to the session and the active check-in, one query.
-
-    Plain Core on the tables, built once (bind parameter ``session_id``): building and
-    ORM-processing a statement costs more than running it, and a door scans hundreds of
-    codes in minutes.
-    """
+def _lookup(session_id, source=ATTENDEES) -> sa.Select:
+    """Attendee card, status, invitation to the session ``session_id`` (an expression) and
+    the active check-in in it, selected from ``source`` (the attendee table, or a join that
+    starts with it)."""
     a, unit, category = ATTENDEES, Unit.__table__, Category.__table__
     staff = User.__table__.alias("staff")
-    session_id = sa.bindparam("session_id", type_=sa.Integer)
     invited = sa.exists().where(attendee_session.c.attendee_id == a.c.id,
                                 attendee_session.c.session_id == session_id)
     return (
@@ -170,14 +165,23 @@ def lookup_select() -> sa.Select:
                   CHECKINS.c.id.label("checkin_id"), CHECKINS.c.checked_in_at,
                   CHECKINS.c.device, CHECKINS.c.scan_id, CHECKINS.c.from_offline_queue,
                   staff.c.full_name.label("staff_name"), staff.c.email.label("staff_email"))
-        .select_from(a)
-        .join(category, category.c.id == a.c.category_id)
-        .outerjoin(unit, unit.c.id == a.c.unit_id)
-        .outerjoin(CHECKINS, sa.and_(CHECKINS.c.attendee_id == a.c.id,
-                                     CHECKINS.c.session_id == session_id,
-                                     CHECKINS.c.undone_at.is_(None)))
-        .outerjoin(staff, staff.c.id == CHECKINS.c.staff_id)
+        .select_from(source.join(category, category.c.id == a.c.category_id)
+                     .outerjoin(unit, unit.c.id == a.c.unit_id)
+                     .outerjoin(CHECKINS, sa.and_(CHECKINS.c.attendee_id == a.c.id,
+                                                  CHECKINS.c.session_id == session_id,
+                                                  CHECKINS.c.undone_at.is_(None)))
+                     .outerjoin(staff, staff.c.id == CHECKINS.c.staff_id))
     )
+
+
+@functools.cache
+def lookup_select() -> sa.Select:
+    """The person lookup for one session (bind parameter ``session_id``), for lists.
+
+    Plain Core on the tables, built once: building and ORM-processing a statement costs
+    more than running it, and a door scans hundreds of codes in minutes.
+    """
+    return _lookup(sa.bindparam("session_id", type_=sa.Integer))
 
 
 @functools.cache
@@ -185,7 +189,26 @@ def lookup_one(by: str) -> sa.Select:
     """One attendee of one event, by code nonce or by id (bind parameters)."""
     column = ATTENDEES.c.code_nonce if by == "nonce" else ATTENDEES.c.id
     return lookup_select().where(ATTENDEES.c.event_id == sa.bindparam("event_id", type_=sa.Integer),
-                           column == sa.bindparam("key"))
+                                 column == sa.bindparam("key"))
+
+
+@functools.cache
+def scan_select() -> sa.Select:
+    """A door scan's one read: the person behind a code nonce in the event ``slug`` with
+    the session ``session_key`` (bind parameters), and that event's and session's ids.
+
+    No row: the nonce is not of this event, or the event or the session does not exist
+    (``scan`` then asks which, off the hot path).
+    """
+    events, sessions = Event.__table__, EventSession.__table__
+    source = (ATTENDEES.join(events, events.c.id == ATTENDEES.c.event_id)
+              .join(sessions, sa.and_(sessions.c.event_id == events.c.id,
+                                      sessions.c.key == sa.bindparam("session_key"))))
+    return (_lookup(sessions.c.id, source)
+            .add_columns(events.c.id.label("event_id"), events.c.timezone,
+                         sessions.c.id.label("session_id"))
+            .where(events.c.slug == sa.bindparam("slug"),
+                   ATTENDEES.c.code_nonce == sa.bindparam("nonce")))
 
 
 def run_core(statement, params: dict | None = None):
@@ -220,24 +243,39 @@ class _Context:
     staff_name: str
 
 
-def _context(event: EventLike, session: SessionLike, staff: User | None) -> _Context:
-    return _Context(event.id, session.id, event.timezone, staff.id if staff else None,
+def _context(event_id: int, session_id: int, tz: str, staff: User | None) -> _Context:
+    return _Context(event_id, session_id, tz, staff.id if staff else None,
                     staff.display_name if staff else "")
 
 
-def check_in_code(event: EventLike, session: SessionLike, raw_code: str, *, staff: User | None,
-                  device: str = "", scanned_at: datetime | None = None,
-                  scan_id: str | None = None, offline: bool | None = None) -> ScanResult:
-    """Check in whoever ``raw_code`` belongs to. Codes of another event are unknown."""
-    ctx = _context(event, session, staff)
-    text = extract_code(raw_code)
-    nonce = parse_code(code_key(), ctx.event_id, text) if text else None
-    if nonce is None:
-        return ScanResult(Outcome.unknown_code, ctx.tz)
+def scan(slug: str, session_key: str, raw_code: str, *, staff: User | None,
+         device: str = "", scanned_at: datetime | None = None, scan_id: str | None = None,
+         offline: bool | None = None) -> ScanResult:
+    """Check in whoever ``raw_code`` belongs to, in session ``session_key`` of event ``slug``.
+
+    The app's hottest request, so one read (``scan_select``) and one insert. The code's MAC
+    is checked once the read has given the event id; a code of another event, a forged
+    one and garbage are all ``unknown_code``. An unknown event is a 404 and an unknown
+    session a 422 — worked out only when the read finds nothing.
+    """
+    parts = split_code(extract_code(raw_code))
+    params = {"slug": slug, "session_key": session_key, "nonce": parts[0] if parts else ""}
+    row = run_core(scan_select(), params).first() if parts else None
+    if row is None or not is_genuine(code_key(), row.event_id, *parts):
+        event = find_event_for_staff(slug)
+        find_session(event, session_key)
+        return ScanResult(Outcome.unknown_code, event.timezone)
     if offline is None:
         offline = scanned_at is not None
-    return _check_in(ctx, "nonce", nonce, method=Method.scan, device=device,
+    ctx = _context(row.event_id, row.session_id, row.timezone, staff)
+    return _check_in(ctx, row, scan_select(), params, method=Method.scan, device=device,
                      scanned_at=scanned_at, scan_id=scan_id, offline=offline)
+
+
+def check_in_code(event: EventLike, session: SessionLike, raw_code: str,
+                  **options) -> ScanResult:
+    """``scan`` for an event and a session the caller has already loaded."""
+    return scan(event.slug, session.key, raw_code, **options)
 
 
 def check_in_attendee(event: Event, session: SessionLike, attendee_id: int, *,
@@ -245,22 +283,23 @@ def check_in_attendee(event: Event, session: SessionLike, attendee_id: int, *,
                       note: str = "", scan_id: str | None = None,
                       scanned_at: datetime | None = None, offline: bool = False) -> ScanResult:
     """Check in by name search at the door, or an organizer's manual check-in (audited)."""
-    ctx = _context(event, session, staff)
+    ctx = _context(event.id, session.id, event.timezone, staff)
     note = clean(note)
     if len(note) > 500:
         raise Invalid({"note": "Ghi chú tối đa 500 ký tự."})
-    return _check_in(ctx, "id", attendee_id, method=method, device=device, note=note,
-                     scan_id=scan_id, scanned_at=scanned_at, offline=offline)
-
-
-def _check_in(ctx: _Context, by: str, key, *, method: str, device: str = "",
-              scanned_at: datetime | None = None, scan_id: str | None = None,
-              offline: bool = False, note: str = "") -> ScanResult:
-    query = lookup_one(by)
-    params = {"session_id": ctx.session_id, "event_id": ctx.event_id, "key": key}
+    query = lookup_one("id")
+    params = {"session_id": ctx.session_id, "event_id": ctx.event_id, "key": attendee_id}
     row = run_core(query, params).first()
     if row is None:
         return ScanResult(Outcome.unknown_code, ctx.tz)
+    return _check_in(ctx, row, query, params, method=method, device=device, note=note,
+                     scan_id=scan_id, scanned_at=scanned_at, offline=offline)
+
+
+def _check_in(ctx: _Context, row, query: sa.Select, params: dict, *, method: str,
+              device: str = "", scanned_at: datetime | None = None,
+              scan_id: str | None = None, offline: bool = False, note: str = "") -> ScanResult:
+    """Decide on the person in ``row`` (read by ``query`` with ``params``) and insert."""
     card = card_of(row)
     if row.status != AttendeeStatus.active:
         return ScanResult(Outcome.revoked, ctx.tz, card)
@@ -292,7 +331,8 @@ def _check_in(ctx: _Context, by: str, key, *, method: str, device: str = "",
                                      + (f" — {note}" if note else ""),
                              after={"checkin_id": new_id, "attendee_id": row.id,
                                     "session_id": ctx.session_id, "note": note})
-            db.session.commit()
+            if not autocommit:
+                db.session.commit()
             return ScanResult(Outcome.checked_in, ctx.tz, card, values["checked_in_at"],
                               ctx.staff_name, device, new_id, bool(offline))
         # Another door won the race: read its (committed) row in a fresh snapshot.

@@ -116,7 +116,7 @@ def codes(slug: str, session_key: str):
 @_json_errors
 def scan(slug: str, session_key: str):
     event, session = _event_session(slug, session_key)
-    body = _json_body(PageScanRequest())
+    body = _json_body(PageScanRequest)
     result = services.check_in_code(event, session, body["code"], staff=current_user,
                                     device=body["device"], scanned_at=body["scanned_at"],
                                     scan_id=body["scan_id"], offline=body["offline"])
@@ -138,7 +138,7 @@ def search(slug: str, session_key: str):
 def attendee_checkin(slug: str, session_key: str, attendee_id: int):
     """Check in a person found by name at the door."""
     event, session = _event_session(slug, session_key)
-    body = _json_body(PageAttendeeCheckin())
+    body = _json_body(PageAttendeeCheckin)
     result = services.check_in_attendee(event, session, attendee_id, staff=current_user,
                                         method=Method.search, device=body["device"],
                                         scan_id=body["scan_id"], scanned_at=body["scanned_at"],

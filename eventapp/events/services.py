@@ -114,7 +114,7 @@ def import_event(raw: dict, user=None) -> Event:
     Sessions, topics and categories are upserted by key/name; none are deleted, so data
     already attached to them (attendees, questions) survives a re-import.
     """
-    data = load(EventDef(), raw)
+    data = load(EventDef, raw)
     event = get_event(data["slug"])
     created = event is None
     if created:

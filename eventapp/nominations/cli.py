@@ -16,7 +16,7 @@ from eventapp.nominations.schemas import EligibilityRequestSchema, nominee_from
 
 def evaluate(raw) -> dict:
     """Validate an eligibility request and answer it (``Invalid`` names the bad fields)."""
-    data = load(EligibilityRequestSchema(), raw)
+    data = load(EligibilityRequestSchema, raw)
     return el.assess(nominee_from(data["nominee"]), data["rules"]).as_dict()
 
 

@@ -139,7 +139,7 @@ def assess(nomination: Nomination) -> el.Assessment:
 def preview(event: Event, unit: Unit, raw: dict, nomination: Nomination | None = None
             ) -> el.Assessment:
     """The live result for a form being edited (raises ``Invalid`` while it is incomplete)."""
-    data = load(DossierSchema(), raw)
+    data = load(DossierSchema, raw)
     documents = documents_of(nomination) if nomination else (
         {"to_trinh"} if unit_letters(event, unit.id) else set())
     sent_at = nomination.submitted_at if nomination and nomination.state in SENT else now()
@@ -179,7 +179,7 @@ def save_dossier(event: Event, unit: Unit, nomination: Nomination | None, raw: d
         events.ensure_open(event, unit.id, KIND)
     else:
         _ensure_editable(nomination)
-    data = load(DossierSchema(), raw)
+    data = load(DossierSchema, raw)
     values = {
         "full_name": data["full_name"].strip(), "birth_date": data["birth_date"],
         "gender": data["gender"], "school": data["school"].strip(),

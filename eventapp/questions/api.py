@@ -56,7 +56,7 @@ def create_question(slug: str):
     """403 deadline_passed at or after the unit's deadline; 409 quota_full at the cap."""
     user = g.api_user
     event = event_for(user, slug)
-    data = json_body(QuestionCreate())
+    data = json_body(QuestionCreate)
     unit = _unit_for(event, user, data.get("unit"))
     draft = services.draft_or_invalid(event, content=data["content"], topic=data["topic"],
                                       asker_name=data.get("asker_name") or "",
@@ -79,7 +79,7 @@ def create_question(slug: str):
 def list_questions(slug: str):
     user = g.api_user
     event = event_for(user, slug)
-    args = load(QuestionListQuery(), request.args.to_dict())
+    args = load(QuestionListQuery, request.args.to_dict())
     if user.is_unit:
         unit_id = user.unit_id
         if args["unit"] and args["unit"].strip().upper() != user.unit.code:
@@ -108,5 +108,5 @@ def get_question(slug: str, question_id: int):
 def summary(slug: str):
     """Withdrawn questions do not count; merged ones count for every unit that asked."""
     event = event_for(g.api_user, slug)
-    load(SummaryQuery(), {})
+    load(SummaryQuery, {})
     return board.summary(event)

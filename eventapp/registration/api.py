@@ -47,7 +47,7 @@ def attendee_json(attendee: Attendee) -> dict:
 
 
 def _filters(event, user) -> tuple[queries.Filters, dict]:
-    args = load(AttendeeListQuery(), request.args.to_dict())
+    args = load(AttendeeListQuery, request.args.to_dict())
     filters = queries.parse_filters(Catalog(event), args, user)
     errors = {}
     if args["session"] and filters.session is None:
@@ -69,7 +69,7 @@ def _filters(event, user) -> tuple[queries.Filters, dict]:
 def create_attendee(slug: str):
     """Register one attendee (request schema: ``AttendeeRequest``)."""
     event = event_for(g.api_user, slug)
-    attendee = services.register(event, g.api_user, json_body(AttendeeRequest()))
+    attendee = services.register(event, g.api_user, json_body(AttendeeRequest))
     return jsonify(attendee_json(attendee)), 201
 
 

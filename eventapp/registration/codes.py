@@ -36,15 +36,26 @@ def make_code(key: bytes, event_id: int, nonce: str) -> str:
     return f"{nonce}.{_mac(key, event_id, nonce)}"
 
 
-def parse_code(key: bytes, event_id: int, raw: str) -> str | None:
-    """The nonce of a genuine code for this event, or None (malformed, forged, other event)."""
+def split_code(raw: str | None) -> tuple[str, str] | None:
+    """``(nonce, mac)`` of anything shaped like a code, or None. Says nothing of genuineness."""
     text = (raw or "").strip().upper()
     nonce, sep, mac = text.partition(".")
     if not sep or len(nonce) != 26 or len(mac) != 26:
         return None
-    if not hmac.compare_digest(mac, _mac(key, event_id, nonce)):
+    return nonce, mac
+
+
+def is_genuine(key: bytes, event_id: int, nonce: str, mac: str) -> bool:
+    """Whether ``mac`` was made with ``key`` for this nonce of this event (constant time)."""
+    return hmac.compare_digest(mac, _mac(key, event_id, nonce))
+
+
+def parse_code(key: bytes, event_id: int, raw: str) -> str | None:
+    """The nonce of a genuine code for this event, or None (malformed, forged, other event)."""
+    parts = split_code(raw)
+    if parts is None or not is_genuine(key, event_id, *parts):
         return None
-    return nonce
+    return parts[0]
 
 
 def code_fingerprint(code: str) -> str:
