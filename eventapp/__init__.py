@@ -29,19 +29,21 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     _finish_config(app)
 
-    from eventapp.extensions import csrf, db, limiter, login_manager, migrate
+    from eventapp.extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)
-    limiter.init_app(app)
-    from eventapp.api import CookieSessionOutsideApi, is_api_request
+    from eventapp.accounts.throttle import LoginThrottle
+    from eventapp.api import CookieSessionOutsideApi
 
-    # The API is token-only: no cookie session, and no rate limits (only the login page
-    # has one), so neither is even looked at there.
+    LoginThrottle(app)
+    from eventapp.prepared import release_request_connection
+
+    app.teardown_appcontext(release_request_connection)
+    # The API is token-only: the session cookie is not even read there.
     app.session_interface = CookieSessionOutsideApi()
-    limiter.request_filter(is_api_request)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."

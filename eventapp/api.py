@@ -18,10 +18,6 @@ from eventapp.extensions import csrf
 API_PREFIX = "/api/v1"
 
 
-def is_api_request() -> bool:
-    return request.path.startswith(API_PREFIX + "/")
-
-
 class CookieSessionOutsideApi(SecureCookieSessionInterface):
     """The login session everywhere but the API: under /api/v1 the session cookie is not
     even read (a null session), so it can never authenticate an API call."""

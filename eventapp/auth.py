@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import functools
 import secrets
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import abort, g, has_request_context, request
 from flask_login import current_user, login_required
 
-from eventapp.accounts.models import ApiToken, Role, User
+from eventapp.accounts.models import ApiToken, Role, User, display_name
 from eventapp.errors import DomainError, Forbidden, NotFound
 from eventapp.events.models import Event, EventUnit
 from eventapp.extensions import db, login_manager
+from eventapp.prepared import Prepared, release_request_connection, transaction
 
 
 @login_manager.user_loader
@@ -30,9 +32,8 @@ def acting_user() -> User | None:
     """The person behind this request: the API token's user or the logged-in user."""
     if not has_request_context():
         return None
-    user = g.get("api_user")
-    if user is not None:
-        return user
+    if g.get("token_holder") is not None:
+        return api_user()
     if current_user and current_user.is_authenticated:
         return current_user._get_current_object()
     return None
@@ -73,40 +74,72 @@ class Unauthorized(DomainError):
     code = "unauthorized"
 
 
-@functools.cache
-def _token_user_query() -> sa.Select:
-    """One indexed lookup straight to the user (the token row itself is not needed).
+class TokenHolder(NamedTuple):
+    """Who an API token belongs to: what every API request needs, read without the ORM."""
 
-    Built once with a bind parameter: every API request runs it, and constructing the
-    statement cost more than executing it.
+    id: int
+    role: str
+    unit_id: int | None
+    full_name: str
+    email: str
+
+    @property
+    def display_name(self) -> str:
+        return display_name(self.full_name, self.email)
+
+
+_users, _tokens = User.__table__, ApiToken.__table__
+#: One indexed lookup from the token's hash to its active user (the token row is not needed).
+TOKEN_HOLDER = Prepared(
+    sa.select(_users.c.id, _users.c.role, _users.c.unit_id, _users.c.full_name, _users.c.email)
+    .join_from(_users, _tokens, _tokens.c.user_id == _users.c.id)
+    .where(_tokens.c.token_hash == sa.bindparam("token_hash"), _tokens.c.revoked_at.is_(None),
+           _users.c.active.is_(True)))
+
+
+def token_holder() -> TokenHolder | None:
+    """The holder of the request's ``Authorization: Bearer`` token, if it is valid.
+
+    A prepared statement on the request's pooled connection, outside the ORM session:
+    every API call — above all each scan at the door — pays for this lookup.
     """
-    return (sa.select(User).join(ApiToken, ApiToken.user_id == User.id)
-            .where(ApiToken.token_hash == sa.bindparam("token_hash"),
-                   ApiToken.revoked_at.is_(None), User.active.is_(True)))
-
-
-def token_user() -> User | None:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    return db.session.scalar(_token_user_query(),
-                             {"token_hash": ApiToken.digest(token.strip())})
+    with transaction(db.engine) as connection:
+        row = TOKEN_HOLDER.first(connection, {"token_hash": ApiToken.digest(token.strip())})
+    return TokenHolder(*row) if row is not None else None
+
+
+def api_user() -> User:
+    """The ORM user behind this API request's token (loaded on first use)."""
+    user = g.get("api_user")
+    if user is None:
+        user = g.api_user = db.session.get(User, g.token_holder.id)
+        if user is None:  # deleted since the token was checked, a moment ago
+            raise Unauthorized("Thiếu hoặc sai mã truy cập (Authorization: Bearer …).")
+    return user
 
 
 def token_required(*roles: Role | str):
-    """API decorator: a valid bearer token whose user has one of ``roles`` (any if none)."""
+    """API decorator: a valid bearer token whose user has one of ``roles`` (any if none).
+
+    The view finds the holder in ``g.token_holder`` and the ORM user with ``api_user()``.
+    """
     allowed = {Role(r) for r in roles} or set(Role)
 
     def decorator(view):
         @functools.wraps(view)
         def wrapped(*args, **kwargs):
-            user = token_user()
-            if user is None:
+            holder = token_holder()
+            if not getattr(view, "uses_request_connection", False):
+                release_request_connection()  # the view works in the ORM session
+            if holder is None:
                 raise Unauthorized("Thiếu hoặc sai mã truy cập (Authorization: Bearer …).")
-            if Role(user.role) not in allowed:
+            if Role(holder.role) not in allowed:
                 raise Forbidden("Tài khoản này không có quyền dùng chức năng này.")
-            g.api_user = user
+            g.token_holder = holder
             return view(*args, **kwargs)
 
         wrapped.allowed_roles = allowed

@@ -34,9 +34,9 @@ class Defaults:
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SQLITE_BUSY_TIMEOUT_MS = 30_000
-    # Flask-Limiter: memory:// suits one process; use redis://… with several workers.
+    # Login throttling (accounts/throttle.py): memory:// counts per process; use
+    # redis://… with several workers or hosts.
     RATELIMIT_STORAGE_URI = "memory://"
-    RATELIMIT_HEADERS_ENABLED = False
     LOGIN_RATE_LIMIT = "10 per minute"
     TIMEZONE = "Asia/Ho_Chi_Minh"
     UPLOAD_FOLDER: str | None = None  # default: <instance>/uploads

@@ -19,15 +19,23 @@ CSP = "; ".join([
 ])
 
 
+HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(self), microphone=(), geolocation=()"),
+)
+HSTS = ("Strict-Transport-Security", "max-age=31536000")
+
+
 def register_security(app: Flask) -> None:
+    wanted = HEADERS + ((HSTS,) if app.config.get("TLS") else ())
+
     @app.after_request
     def _headers(response):
+        """Each header unless the view set its own (one pass: every response pays this)."""
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CSP)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
-        if app.config.get("TLS"):
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        present = {key.lower() for key, _ in headers.items()}
+        headers.extend([(key, value) for key, value in wanted if key.lower() not in present])
         return response

@@ -28,6 +28,11 @@ class Role(enum.StrEnum):
                 "checkin": "Tổ đón tiếp (check-in)"}[self.value]
 
 
+def display_name(full_name: str, email: str) -> str:
+    """How a person is named on screens and in the history: the name, else the e-mail."""
+    return full_name or email
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"
     __table_args__ = (
@@ -74,7 +79,7 @@ class User(UserMixin, db.Model):
 
     @property
     def display_name(self) -> str:
-        return self.full_name or self.email
+        return display_name(self.full_name, self.email)
 
     @property
     def role_label(self) -> str:

@@ -10,9 +10,10 @@ from werkzeug.security import check_password_hash
 from eventapp.accounts import services
 from eventapp.accounts.forms import LoginForm, UserForm
 from eventapp.accounts.models import User
+from eventapp.accounts.throttle import allow_login_attempt
 from eventapp.auth import organizer_required
 from eventapp.errors import Invalid
-from eventapp.extensions import db, limiter
+from eventapp.extensions import db
 from eventapp.units.models import Unit
 from eventapp.views import apply_errors, safe_next
 
@@ -22,16 +23,10 @@ bp = Blueprint("accounts", __name__)
 _DUMMY_HASH = "scrypt:32768:8:1$AAAAAAAAAAAAAAAA$" + "0" * 128
 
 
-def _login_limit() -> str:
-    from flask import current_app
-
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"],
-               error_message="Quá nhiều lần đăng nhập. Vui lòng đợi một phút rồi thử lại.")
 def login():
+    if request.method == "POST" and not allow_login_attempt(request.remote_addr):
+        abort(429, description="Quá nhiều lần đăng nhập. Vui lòng đợi một phút rồi thử lại.")
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
     form = LoginForm()

@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import g, jsonify, request
 
 from eventapp.api import api_blueprint, json_body, load, operation
-from eventapp.auth import event_for, token_required
+from eventapp.auth import api_user, event_for, token_required
 from eventapp.checkin import reports, services
 from eventapp.checkin.schemas import CheckinRequest, CheckinResult, StatsQuery, StatsResult
+from eventapp.prepared import uses_request_connection
 
 bp = api_blueprint("checkin_api", __name__)
 
@@ -25,12 +26,13 @@ def _answer(description: str) -> dict:
                       409: _answer("revoked (đã hủy đăng ký) hoặc not_invited (không dự phiên)")},
            errors=[401, 403, 422, 503])
 @token_required("checkin", "organizer")
+@uses_request_connection
 def checkin(slug: str):
     """Request schema: ``CheckinRequest``. 200 checked_in / already_checked_in, 404
     unknown_code, 409 revoked / not_invited, 422 malformed body or unknown session."""
     body = json_body(CheckinRequest)
     # Only checkin/organizer tokens get here, and both may scan at every event.
-    result = services.scan(slug, body["session"].strip(), body["code"], staff=g.api_user,
+    result = services.scan(slug, body["session"].strip(), body["code"], staff=g.token_holder,
                            device=body["device"], scanned_at=body["scanned_at"],
                            scan_id=body["scan_id"], offline=body["offline"])
     return jsonify(result.to_json()), result.http_status
@@ -43,7 +45,7 @@ def checkin(slug: str):
 @token_required("checkin", "organizer")
 def stats(slug: str):
     """Query schema: ``StatsQuery``. Expected and checked-in per session, unit, category."""
-    event = event_for(g.api_user, slug)
+    event = event_for(api_user(), slug)
     query = load(StatsQuery, request.args.to_dict())
     session = services.find_session(event, query["session"].strip())
     return jsonify(reports.stats_json(reports.session_stats(event, session)))

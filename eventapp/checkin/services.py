@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -26,11 +26,12 @@ from eventapp.accounts.models import User
 from eventapp.checkin.models import CheckIn, Method
 from eventapp.checkin.rules import Outcome, arrival_time, clean_label, extract_code
 from eventapp.clock import now
-from eventapp.database import is_sqlite
+from eventapp.database import write_lock
 from eventapp.errors import Conflict, Invalid, NotFound
 from eventapp.events.models import Category, Event, EventSession
 from eventapp.extensions import db
 from eventapp.formatting import local_time
+from eventapp.prepared import Prepared, RawConnection, transaction
 from eventapp.registration.codes import code_key, is_genuine, split_code
 from eventapp.registration.models import Attendee, AttendeeStatus, attendee_session
 from eventapp.text import clean
@@ -232,6 +233,13 @@ def row_status(row) -> str:
 
 # --- Checking in ----------------------------------------------------------------------------
 
+class Staff(Protocol):
+    """Who records a check-in: a logged-in ``User`` or an API token's holder."""
+
+    id: int
+    display_name: str
+
+
 @dataclass(frozen=True)
 class _Context:
     """Plain values captured before any commit (committing expires ORM objects)."""
@@ -243,33 +251,37 @@ class _Context:
     staff_name: str
 
 
-def _context(event_id: int, session_id: int, tz: str, staff: User | None) -> _Context:
+def _context(event_id: int, session_id: int, tz: str, staff: Staff | None) -> _Context:
     return _Context(event_id, session_id, tz, staff.id if staff else None,
                     staff.display_name if staff else "")
 
 
-def scan(slug: str, session_key: str, raw_code: str, *, staff: User | None,
+def scan(slug: str, session_key: str, raw_code: str, *, staff: Staff | None,
          device: str = "", scanned_at: datetime | None = None, scan_id: str | None = None,
          offline: bool | None = None) -> ScanResult:
     """Check in whoever ``raw_code`` belongs to, in session ``session_key`` of event ``slug``.
 
-    The app's hottest request, so one read (``scan_select``) and one insert. The code's MAC
-    is checked once the read has given the event id; a code of another event, a forged
-    one and garbage are all ``unknown_code``. An unknown event is a 404 and an unknown
-    session a 422 — worked out only when the read finds nothing.
+    The app's hottest request: one read (``scan_select``) and one insert, as prepared
+    statements on the request's pooled connection (``eventapp.prepared``). The code's MAC is checked
+    once the read has given the event id; a code of another event, a forged one and
+    garbage are all ``unknown_code``. An unknown event is a 404 and an unknown session a
+    422 — worked out only when the read finds nothing.
     """
     parts = split_code(extract_code(raw_code))
     params = {"slug": slug, "session_key": session_key, "nonce": parts[0] if parts else ""}
-    row = run_core(scan_select(), params).first() if parts else None
-    if row is None or not is_genuine(code_key(), row.event_id, *parts):
-        event = find_event_for_staff(slug)
-        find_session(event, session_key)
-        return ScanResult(Outcome.unknown_code, event.timezone)
-    if offline is None:
-        offline = scanned_at is not None
-    ctx = _context(row.event_id, row.session_id, row.timezone, staff)
-    return _check_in(ctx, row, scan_select(), params, method=Method.scan, device=device,
-                     scanned_at=scanned_at, scan_id=scan_id, offline=offline)
+    if parts:
+        with transaction(db.engine) as connection:
+            row = SCAN.first(connection, params)
+            if row is not None and is_genuine(code_key(), row.event_id, *parts):
+                ctx = _context(row.event_id, row.session_id, row.timezone, staff)
+                if offline is None:
+                    offline = scanned_at is not None
+                values = _values(ctx, row, Method.scan, device, scanned_at, scan_id, offline)
+                return (_answer_without_insert(ctx, row, scan_id)
+                        or _insert(connection, ctx, row, SCAN, params, values))
+    event = find_event_for_staff(slug)
+    find_session(event, session_key)
+    return ScanResult(Outcome.unknown_code, event.timezone)
 
 
 def check_in_code(event: EventLike, session: SessionLike, raw_code: str,
@@ -279,7 +291,7 @@ def check_in_code(event: EventLike, session: SessionLike, raw_code: str,
 
 
 def check_in_attendee(event: Event, session: SessionLike, attendee_id: int, *,
-                      staff: User | None, method: str = Method.search, device: str = "",
+                      staff: Staff | None, method: str = Method.search, device: str = "",
                       note: str = "", scan_id: str | None = None,
                       scanned_at: datetime | None = None, offline: bool = False) -> ScanResult:
     """Check in by name search at the door, or an organizer's manual check-in (audited)."""
@@ -287,132 +299,117 @@ def check_in_attendee(event: Event, session: SessionLike, attendee_id: int, *,
     note = clean(note)
     if len(note) > 500:
         raise Invalid({"note": "Ghi chú tối đa 500 ký tự."})
-    query = lookup_one("id")
     params = {"session_id": ctx.session_id, "event_id": ctx.event_id, "key": attendee_id}
-    row = run_core(query, params).first()
-    if row is None:
-        return ScanResult(Outcome.unknown_code, ctx.tz)
-    return _check_in(ctx, row, query, params, method=method, device=device, note=note,
-                     scan_id=scan_id, scanned_at=scanned_at, offline=offline)
+    if method == Method.manual:
+        row = run_core(lookup_one("id"), params).first()
+        if row is None:
+            return ScanResult(Outcome.unknown_code, ctx.tz)
+        values = _values(ctx, row, method, device, scanned_at, scan_id, offline, note)
+        return _answer_without_insert(ctx, row, scan_id) or _insert_audited(ctx, row, values)
+    with transaction(db.engine) as connection:
+        row = BY_ID.first(connection, params)
+        if row is None:
+            return ScanResult(Outcome.unknown_code, ctx.tz)
+        values = _values(ctx, row, method, device, scanned_at, scan_id, offline, note)
+        return (_answer_without_insert(ctx, row, scan_id)
+                or _insert(connection, ctx, row, BY_ID, params, values))
 
 
-def _check_in(ctx: _Context, row, query: sa.Select, params: dict, *, method: str,
-              device: str = "", scanned_at: datetime | None = None,
-              scan_id: str | None = None, offline: bool = False, note: str = "") -> ScanResult:
-    """Decide on the person in ``row`` (read by ``query`` with ``params``) and insert."""
-    card = card_of(row)
+def _answer_without_insert(ctx: _Context, row, scan_id: str | None) -> ScanResult | None:
+    """Revoked, not invited or already checked in; None if the person may come in now."""
     if row.status != AttendeeStatus.active:
-        return ScanResult(Outcome.revoked, ctx.tz, card)
+        return ScanResult(Outcome.revoked, ctx.tz, card_of(row))
     if not row.invited:
-        return ScanResult(Outcome.not_invited, ctx.tz, card)
+        return ScanResult(Outcome.not_invited, ctx.tz, card_of(row))
     if row.checkin_id is not None:
-        return _existing(ctx, card, row, scan_id)
+        return _existing(ctx, row, scan_id)
+    return None
 
+
+def _values(ctx: _Context, row, method: str, device: str, scanned_at: datetime | None,
+            scan_id: str | None, offline: bool, note: str = "") -> dict:
+    """The new check-in row."""
     moment = now()
-    device = clean_label(device)
-    values = {"event_id": ctx.event_id, "attendee_id": row.id, "session_id": ctx.session_id,
-              "checked_in_at": arrival_time(scanned_at, moment), "recorded_at": moment,
-              "scanned_at": scanned_at, "staff_id": ctx.staff_id, "device": device,
-              "method": method, "from_offline_queue": bool(offline), "scan_id": scan_id or None,
-              "note": note, "undo_reason": ""}
-    autocommit = method != Method.manual and is_sqlite(db.session.get_bind())
+    return {"event_id": ctx.event_id, "attendee_id": row.id, "session_id": ctx.session_id,
+            "checked_in_at": arrival_time(scanned_at, moment), "recorded_at": moment,
+            "scanned_at": scanned_at, "staff_id": ctx.staff_id, "device": clean_label(device),
+            "method": method, "from_offline_queue": bool(offline), "scan_id": scan_id or None,
+            "note": note, "undo_reason": ""}
+
+
+def _checked_in(ctx: _Context, row, values: dict, new_id: int) -> ScanResult:
+    return ScanResult(Outcome.checked_in, ctx.tz, card_of(row), values["checked_in_at"],
+                      ctx.staff_name, values["device"], new_id, values["from_offline_queue"])
+
+
+def _insert(connection: RawConnection, ctx: _Context, row, read: Prepared, params: dict,
+            values: dict) -> ScanResult:
+    """``INSERT … ON CONFLICT DO NOTHING`` and commit; if another door won, its check-in.
+
+    One statement, so on SQLite the write lock is held only inside it (doors do not queue
+    behind each other's Python), and the busy timeout applies cleanly.
+    """
     for _attempt in range(3):
-        if autocommit:
-            db.session.commit()  # end the read; never hold two pooled connections at once
-            new_id = _sqlite_autocommit_insert(values)
-        else:
-            _begin_write()
-            new_id = run_core(_insert(), values).scalar()
-        if new_id is not None:
-            if method == Method.manual:
-                audit.record("checkin.manual", obj=db.session.get(CheckIn, new_id),
-                             event_id=ctx.event_id,
-                             summary=f"Check-in thủ công: {card.full_name}"
-                                     + (f" — {note}" if note else ""),
-                             after={"checkin_id": new_id, "attendee_id": row.id,
-                                    "session_id": ctx.session_id, "note": note})
-            if not autocommit:
-                db.session.commit()
-            return ScanResult(Outcome.checked_in, ctx.tz, card, values["checked_in_at"],
-                              ctx.staff_name, device, new_id, bool(offline))
-        # Another door won the race: read its (committed) row in a fresh snapshot.
-        db.session.commit()
-        winner = run_core(query, params).first()
-        db.session.commit()
+        inserted = insert_checkin(connection.dialect.name).first(connection, values)
+        connection.commit()
+        if inserted is not None:
+            return _checked_in(ctx, row, values, inserted.id)
+        # Another door won the race: read its (committed) row.
+        winner = read.first(connection, params)
+        connection.commit()
         if winner is not None and winner.checkin_id is not None:
-            return _existing(ctx, card, winner, scan_id)
+            return _existing(ctx, winner, values["scan_id"])
     raise Conflict("Check-in đang bị thay đổi đồng thời; vui lòng quét lại.", code="busy")
 
 
-def _existing(ctx: _Context, card: Card, row, scan_id: str | None) -> ScanResult:
+def _insert_audited(ctx: _Context, row, values: dict) -> ScanResult:
+    """The organizer's manual check-in: the insert and its audit entry in one transaction."""
+    write_lock(db.session, EventSession, ctx.session_id)
+    statement = insert_checkin(db.session.get_bind().dialect.name).statement
+    new_id = db.session.execute(statement, values).scalar()
+    if new_id is None:  # someone checked the person in since the read
+        winner = run_core(lookup_one("id"), {"session_id": ctx.session_id,
+                                             "event_id": ctx.event_id, "key": row.id}).first()
+        db.session.commit()
+        if winner is not None and winner.checkin_id is not None:
+            return _existing(ctx, winner, values["scan_id"])
+        raise Conflict("Check-in đang bị thay đổi đồng thời; vui lòng thử lại.", code="busy")
+    note = values["note"]
+    audit.record("checkin.manual", obj=db.session.get(CheckIn, new_id), event_id=ctx.event_id,
+                 summary=f"Check-in thủ công: {row.full_name}" + (f" — {note}" if note else ""),
+                 after={"checkin_id": new_id, "attendee_id": row.id,
+                        "session_id": ctx.session_id, "note": note})
+    db.session.commit()
+    return _checked_in(ctx, row, values, new_id)
+
+
+def _existing(ctx: _Context, row, scan_id: str | None) -> ScanResult:
     """The active check-in in ``row``; a retried upload of the same scan is no conflict."""
     outcome = Outcome.already_checked_in
     if scan_id and row.scan_id == scan_id:
         outcome = Outcome.checked_in
-    return ScanResult(outcome, ctx.tz, card, row.checked_in_at,
+    return ScanResult(outcome, ctx.tz, card_of(row), row.checked_in_at,
                       row.staff_name or row.staff_email or "", row.device or "",
                       row.checkin_id, bool(row.from_offline_queue))
 
 
-def _begin_write() -> None:
-    """Start the transaction that inserts.
-
-    SQLite: end the read transaction and take the write lock up front (BEGIN IMMEDIATE),
-    so a writer that committed meanwhile makes us wait (busy timeout) rather than fail
-    with a stale snapshot. PostgreSQL needs nothing: the unique index arbitrates.
-    """
-    if is_sqlite(db.session.get_bind()):
-        db.session.commit()
-        db.session.connection(execution_options={"sqlite_immediate": True})
+@functools.cache
+def insert_checkin(dialect: str) -> Prepared:
+    """``INSERT … ON CONFLICT (attendee_id, session_id) WHERE undone_at IS NULL DO NOTHING
+    RETURNING id`` — the partial unique index decides between concurrent doors."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (insert(CHECKINS)
+                 .on_conflict_do_nothing(index_elements=["attendee_id", "session_id"],
+                                         index_where=CHECKINS.c.undone_at.is_(None))
+                 .returning(CHECKINS.c.id))
+    return Prepared(statement, column_keys=list(INSERT_KEYS))
 
 
 INSERT_KEYS = ("event_id", "attendee_id", "session_id", "checked_in_at", "recorded_at",
                "scanned_at", "staff_id", "device", "method", "from_offline_queue", "scan_id",
                "note", "undo_reason")
-
-
-@functools.cache
-def _sqlite_insert_sql(dialect) -> tuple[str, tuple, tuple]:
-    """The SQLite INSERT as SQL text, its parameter order and each column's converter."""
-    compiled = _insert_for("sqlite").compile(dialect=dialect, column_keys=list(INSERT_KEYS))
-    keys = tuple(compiled.positiontup)
-    return str(compiled), keys, tuple(CHECKINS.c[k].type.bind_processor(dialect) for k in keys)
-
-
-def _sqlite_autocommit_insert(values: dict) -> int | None:
-    """SQLite: the INSERT … ON CONFLICT DO NOTHING as one autocommit statement.
-
-    The write lock is then held only inside that one statement (microseconds in C), not
-    across Python round trips of a BEGIN IMMEDIATE … COMMIT — doors do not queue behind
-    each other, and the busy timeout applies cleanly. Returns the new id, or None if an
-    active check-in already exists. Call it outside a session transaction.
-    """
-    engine = db.session.get_bind()
-    sql, keys, converters = _sqlite_insert_sql(engine.dialect)
-    params = [convert(values[k]) if convert else values[k]
-              for k, convert in zip(keys, converters, strict=True)]
-    raw = engine.raw_connection()  # pooled; isolation_level None: autocommit, no BEGIN
-    try:
-        cursor = raw.cursor()
-        rows = cursor.execute(sql, params).fetchall()
-        cursor.close()
-    finally:
-        raw.close()
-    return rows[0][0] if rows else None
-
-
-def _insert():
-    """``INSERT … ON CONFLICT (attendee_id, session_id) WHERE undone_at IS NULL DO NOTHING``."""
-    return _insert_for(db.session.get_bind().dialect.name)
-
-
-@functools.cache
-def _insert_for(dialect: str):
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return (insert(CHECKINS)
-            .on_conflict_do_nothing(index_elements=["attendee_id", "session_id"],
-                                    index_where=CHECKINS.c.undone_at.is_(None))
-            .returning(CHECKINS.c.id))
+SCAN = Prepared(scan_select())
+BY_ID = Prepared(lookup_one("id"))
 
 
 # --- Undo -----------------------------------------------------------------------------------

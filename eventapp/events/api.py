@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from flask import g
-
 from eventapp.api import api_blueprint, operation
-from eventapp.auth import event_for, token_required
+from eventapp.auth import api_user, event_for, token_required
 from eventapp.events.services import event_to_dict
 
 bp = api_blueprint("events_api", __name__)
@@ -17,7 +15,7 @@ bp = api_blueprint("events_api", __name__)
 @token_required()
 def get_event(slug: str):
     """The event with its sessions, units, deadlines and quotas."""
-    return event_to_dict(event_for(g.api_user, slug))
+    return event_to_dict(event_for(api_user(), slug))
 
 
 @bp.get("/openapi.json")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import g, request
+from flask import request
 
 from eventapp.accounts.models import Role
 from eventapp.api import api_blueprint, json_body, load, operation
-from eventapp.auth import ensure_unit_access, event_for, token_required
+from eventapp.auth import api_user, ensure_unit_access, event_for, token_required
 from eventapp.errors import Forbidden, Invalid, NotFound
 from eventapp.events.models import Event
 from eventapp.events.services import effective_deadline
@@ -54,7 +54,7 @@ def question_dict(q: Question) -> dict:
 @token_required(Role.organizer, Role.unit)
 def create_question(slug: str):
     """403 deadline_passed at or after the unit's deadline; 409 quota_full at the cap."""
-    user = g.api_user
+    user = api_user()
     event = event_for(user, slug)
     data = json_body(QuestionCreate)
     unit = _unit_for(event, user, data.get("unit"))
@@ -77,7 +77,7 @@ def create_question(slug: str):
            query=QuestionListQuery, responses={200: QuestionList})
 @token_required(Role.organizer, Role.unit)
 def list_questions(slug: str):
-    user = g.api_user
+    user = api_user()
     event = event_for(user, slug)
     args = load(QuestionListQuery, request.args.to_dict())
     if user.is_unit:
@@ -94,7 +94,7 @@ def list_questions(slug: str):
 @operation(summary="Một câu hỏi", tags=["questions"], responses={200: QuestionOut})
 @token_required(Role.organizer, Role.unit)
 def get_question(slug: str, question_id: int):
-    user = g.api_user
+    user = api_user()
     event = event_for(user, slug)
     question = services.get_question(event, question_id)
     ensure_unit_access(user, question.unit_id)
@@ -107,6 +107,6 @@ def get_question(slug: str, question_id: int):
 @token_required(Role.organizer)
 def summary(slug: str):
     """Withdrawn questions do not count; merged ones count for every unit that asked."""
-    event = event_for(g.api_user, slug)
+    event = event_for(api_user(), slug)
     load(SummaryQuery, {})
     return board.summary(event)

@@ -8,11 +8,11 @@ Contract (issue 5): ``POST /events/<slug>/attendees`` → 201 ``{"id", "code", "
 
 from __future__ import annotations
 
-from flask import g, jsonify, request
+from flask import jsonify, request
 
 from eventapp.accounts.models import Role
 from eventapp.api import api_blueprint, json_body, load, operation
-from eventapp.auth import event_for, token_required
+from eventapp.auth import api_user, event_for, token_required
 from eventapp.errors import Invalid
 from eventapp.registration import codes, exports, queries, services
 from eventapp.registration.catalog import Catalog
@@ -68,8 +68,8 @@ def _filters(event, user) -> tuple[queries.Filters, dict]:
 @token_required(Role.organizer, Role.unit)
 def create_attendee(slug: str):
     """Register one attendee (request schema: ``AttendeeRequest``)."""
-    event = event_for(g.api_user, slug)
-    attendee = services.register(event, g.api_user, json_body(AttendeeRequest))
+    event = event_for(api_user(), slug)
+    attendee = services.register(event, api_user(), json_body(AttendeeRequest))
     return jsonify(attendee_json(attendee)), 201
 
 
@@ -79,9 +79,9 @@ def create_attendee(slug: str):
 @token_required(Role.organizer, Role.unit)
 def cancel_attendee(slug: str, attendee_id: int):
     """Cancel a registration; the attendee's code is revoked."""
-    event = event_for(g.api_user, slug)
-    attendee = services.get_attendee(event, attendee_id, g.api_user)
-    services.cancel(attendee, g.api_user)
+    event = event_for(api_user(), slug)
+    attendee = services.get_attendee(event, attendee_id, api_user())
+    services.cancel(attendee, api_user())
     return jsonify({"id": attendee.id, "status": attendee.status})
 
 
@@ -91,9 +91,9 @@ def cancel_attendee(slug: str, attendee_id: int):
 @token_required(Role.organizer)
 def reissue_code(slug: str, attendee_id: int):
     """Organizer: a new check-in code; the old one stops working."""
-    event = event_for(g.api_user, slug)
-    attendee = services.get_attendee(event, attendee_id, g.api_user)
-    code = services.reissue_code(attendee, g.api_user)
+    event = event_for(api_user(), slug)
+    attendee = services.get_attendee(event, attendee_id, api_user())
+    code = services.reissue_code(attendee, api_user())
     return jsonify({"id": attendee.id, "code": code})
 
 
@@ -103,8 +103,8 @@ def reissue_code(slug: str, attendee_id: int):
 @token_required(Role.organizer, Role.unit)
 def list_attendees(slug: str):
     """Attendees, 100 per page, with the filters of ``AttendeeListQuery``."""
-    event = event_for(g.api_user, slug)
-    filters, args = _filters(event, g.api_user)
+    event = event_for(api_user(), slug)
+    filters, args = _filters(event, api_user())
     items, total, pages = queries.page_of(event, filters, args["page"])
     return jsonify({"items": [attendee_json(a) for a in items], "total": total,
                     "page": min(args["page"], pages), "pages": pages})
@@ -116,6 +116,6 @@ def list_attendees(slug: str):
 @token_required(Role.organizer, Role.unit)
 def export_attendees(slug: str):
     """The attendee list in Excel (filters of ``AttendeeListQuery``)."""
-    event = event_for(g.api_user, slug)
-    handle, name = exports.export(event, _filters(event, g.api_user)[0])
+    event = event_for(api_user(), slug)
+    handle, name = exports.export(event, _filters(event, api_user())[0])
     return send_xlsx(handle, name)

@@ -11,6 +11,7 @@ store compactly (alphanumeric mode) and any keyboard-wedge scanner types correct
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import secrets
@@ -73,7 +74,12 @@ def code_key() -> bytes:
     configured = current_app.config.get("CHECKIN_CODE_KEY")
     if configured:
         return configured.encode() if isinstance(configured, str) else configured
-    secret = current_app.config["SECRET_KEY"]
+    return _derived_key(current_app.config["SECRET_KEY"])
+
+
+@functools.lru_cache(maxsize=8)
+def _derived_key(secret: str | bytes) -> bytes:
+    """Every scan needs the key: derive it once per secret, not once per request."""
     secret = secret.encode() if isinstance(secret, str) else secret
     return hmac.new(secret, b"eventapp/checkin-code/v1", hashlib.sha256).digest()
 

@@ -58,9 +58,6 @@ def test_open_redirect_after_login_is_ignored(client, users):
 
 def test_login_attempts_are_rate_limited(app, users):
     app.config["RATELIMIT_ENABLED"] = True
-    from eventapp.extensions import limiter
-
-    limiter.init_app(app)  # pick up the enabled flag for this app
     client = app.test_client()
     token = client.csrf_token()
     codes = [client.post("/login", data={"email": "batri@test.vn", "password": "x" * 9,

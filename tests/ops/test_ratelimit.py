@@ -1,9 +1,8 @@
 """Login rate limiting: shared by every worker through Redis, keyed by the real client
 address behind the proxy.
 
-Flask-Limiter keeps its store on the one ``limiter`` object, so two ``create_app()`` in one
-process would share even a ``memory://`` store and prove nothing; the workers here are real
-gunicorn processes.
+What a shared store must prove is that separate processes count together, so the
+workers here are real gunicorn processes.
 """
 
 from __future__ import annotations
