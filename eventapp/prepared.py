@@ -40,6 +40,7 @@ class Prepared:
     """A Core statement, compiled once per dialect, run on a DB-API connection.
 
     ``Prepared(select(...)).all(connection, {"slug": ...})`` → list of named tuples.
+    An INSERT gets no Python-side column defaults (``default=now``): pass every value.
     """
 
     def __init__(self, statement: sa.Executable, column_keys: list[str] | None = None):

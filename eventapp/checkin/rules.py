@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import enum
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -136,8 +137,10 @@ def pick_bucket_seconds(span: timedelta) -> int:
 
 
 def clean_label(value: str | None, max_len: int = 64) -> str:
-    """A device/door label as typed, collapsed and cut to what the column holds."""
-    return " ".join((value or "").split())[:max_len]
+    """A device/door label as typed, control characters dropped, spaces collapsed, cut to
+    what the column holds."""
+    printable = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in value or "")
+    return " ".join(printable.split())[:max_len]
 
 
 def group_rows(rows: Iterable[tuple], key_index: int) -> dict:

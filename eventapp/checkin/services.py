@@ -270,6 +270,7 @@ def scan(slug: str, session_key: str, raw_code: str, *, staff: Staff | None,
     parts = split_code(extract_code(raw_code))
     params = {"slug": slug, "session_key": session_key, "nonce": parts[0] if parts else ""}
     if parts:
+        _end_orm_transaction()
         with transaction(db.engine) as connection:
             row = SCAN.first(connection, params)
             if row is not None and is_genuine(code_key(), row.event_id, *parts):
@@ -306,6 +307,7 @@ def check_in_attendee(event: Event, session: SessionLike, attendee_id: int, *,
             return ScanResult(Outcome.unknown_code, ctx.tz)
         values = _values(ctx, row, method, device, scanned_at, scan_id, offline, note)
         return _answer_without_insert(ctx, row, scan_id) or _insert_audited(ctx, row, values)
+    _end_orm_transaction()
     with transaction(db.engine) as connection:
         row = BY_ID.first(connection, params)
         if row is None:
@@ -313,6 +315,14 @@ def check_in_attendee(event: Event, session: SessionLike, attendee_id: int, *,
         values = _values(ctx, row, method, device, scanned_at, scan_id, offline, note)
         return (_answer_without_insert(ctx, row, scan_id)
                 or _insert(connection, ctx, row, BY_ID, params, values))
+
+
+def _end_orm_transaction() -> None:
+    """Commit the ORM session's transaction, if the caller has one, before a scan writes on
+    its own connection: on SQLite the caller would otherwise go on reading its old
+    snapshot, without the new check-in. The API's scan has none (nothing to do)."""
+    if db.session.registry.has() and db.session.registry().in_transaction():
+        db.session.commit()
 
 
 def _answer_without_insert(ctx: _Context, row, scan_id: str | None) -> ScanResult | None:

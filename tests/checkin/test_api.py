@@ -205,3 +205,33 @@ def test_openapi_documents_the_checkin_routes(client):
     assert {"code", "session", "device", "scanned_at", "offline", "scan_id"} == set(fields)
     stats = spec["paths"]["/api/v1/events/{slug}/checkin/stats"]["get"]
     assert any(p.get("in") == "query" for p in stats["parameters"])
+
+
+def test_bytes_the_database_refuses_are_a_clear_4xx_and_change_nothing(
+        client, users, people, code_of, token_for):
+    """The scan runs prepared statements outside the ORM: PostgreSQL refuses NUL in text,
+    and that must still be the client's error, in Vietnamese, not a 500."""
+    headers = token_for(users["checkin"])
+    for body in ({"code": code_of(people["an"]), "session": "doi\x00thoai"},
+                 {"code": "A" * 26 + "\x00" + "B" * 25, "session": "doi-thoai"}):
+        response = client.post(URL, json=body, headers=headers)
+        assert response.status_code in (400, 404, 422), (body, response.status_code)
+        assert response.get_json()["message"]
+    bad_event = client.post("/api/v1/events/doi\x00thoai/checkin", headers=headers,
+                            json={"code": code_of(people["an"]), "session": "doi-thoai"})
+    assert bad_event.status_code in (400, 404)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == 0
+    # A door label is free text: control characters are dropped, the scan goes through.
+    labelled = scan(client, headers, code_of(people["an"]), device="cửa\x00 1\x1b")
+    assert labelled.status_code == 200 and labelled.get_json()["device"] == "cửa 1"
+
+
+def test_unknown_event_and_unknown_session(client, users, people, code_of, token_for):
+    headers = token_for(users["checkin"])
+    code = code_of(people["an"])
+    wrong_event = client.post("/api/v1/events/khong-co/checkin", headers=headers,
+                              json={"code": code, "session": "doi-thoai"})
+    assert wrong_event.status_code == 404
+    wrong_session = scan(client, headers, code, session="khong-co")
+    assert wrong_session.status_code == 422
+    assert "Phiên" in wrong_session.get_json()["fields"]["session"]
