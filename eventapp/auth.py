@@ -20,7 +20,7 @@ from eventapp.accounts.models import ApiToken, Role, User, display_name
 from eventapp.errors import DomainError, Forbidden, NotFound
 from eventapp.events.models import Event, EventUnit
 from eventapp.extensions import db, login_manager
-from eventapp.prepared import Prepared, release_request_connection, transaction
+from eventapp.prepared import Prepared, release_request_connection, request_connection
 
 
 @login_manager.user_loader
@@ -107,8 +107,8 @@ def token_holder() -> TokenHolder | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    with transaction(db.engine) as connection:
-        row = TOKEN_HOLDER.first(connection, {"token_hash": ApiToken.digest(token.strip())})
+    row = TOKEN_HOLDER.first(request_connection(db.engine),
+                             {"token_hash": ApiToken.digest(token.strip())})
     return TokenHolder(*row) if row is not None else None
 
 

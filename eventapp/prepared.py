@@ -120,6 +120,12 @@ class RawConnection:
         self.dialect = engine.dialect
         with self.translating_errors(None, None):
             self._dbapi = engine.raw_connection()
+        # Autocommit: each statement is its own transaction, with no BEGIN/COMMIT round
+        # trips. SQLite's driver connections are in that mode already (the app issues its
+        # own BEGIN, database._sqlite_pragmas); the others are put back on release.
+        self._switched = self.dialect.name != "sqlite"
+        if self._switched:
+            self.dialect.set_isolation_level(self._dbapi.dbapi_connection, "AUTOCOMMIT")
 
     @contextlib.contextmanager
     def translating_errors(self, statement: str | None, params) -> Iterator[None]:
@@ -132,43 +138,28 @@ class RawConnection:
     def cursor(self):
         return self._dbapi.cursor()
 
-    def commit(self) -> None:
-        with self.translating_errors("COMMIT", None):
-            self._dbapi.commit()
-
-    def rollback(self) -> None:
-        with self.translating_errors("ROLLBACK", None):
-            self._dbapi.rollback()
-
     def close(self) -> None:
-        self._dbapi.close()  # back to the pool, which rolls back anything uncommitted
+        try:
+            if self._switched:
+                self.dialect.reset_isolation_level(self._dbapi.dbapi_connection)
+        except self.dialect.loaded_dbapi.Error:
+            self._dbapi.invalidate()  # broken (the server went away): not reused
+        finally:
+            self._dbapi.close()  # back to the pool
 
 
 def request_connection(engine: sa.Engine) -> RawConnection:
     """This request's pooled connection for prepared statements, outside the ORM session.
 
     Checked out on first use and returned to the pool when the app context ends
-    (``release_request_connection``), so the token check and a scan share one. On SQLite
-    it is in autocommit mode (``database._sqlite_pragmas``): each statement is its own
-    transaction. On PostgreSQL use ``transaction()``.
+    (``release_request_connection``), so the token check and a scan share one. It is in
+    autocommit mode on every database: each statement is its own transaction, so write
+    only what one statement can do atomically (``INSERT … ON CONFLICT``).
     """
     connection = g.get("_prepared_connection")
     if connection is None:
         connection = g._prepared_connection = RawConnection(engine)
     return connection
-
-
-@contextlib.contextmanager
-def transaction(engine: sa.Engine) -> Iterator[RawConnection]:
-    """``request_connection`` for a unit of work: committed at the end, rolled back on an
-    error — on PostgreSQL no transaction is left open between units."""
-    connection = request_connection(engine)
-    try:
-        yield connection
-    except BaseException:
-        connection.rollback()
-        raise
-    connection.commit()
 
 
 def release_request_connection(_error: BaseException | None = None) -> None:

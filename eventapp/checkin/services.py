@@ -31,7 +31,7 @@ from eventapp.errors import Conflict, Invalid, NotFound
 from eventapp.events.models import Category, Event, EventSession
 from eventapp.extensions import db
 from eventapp.formatting import local_time
-from eventapp.prepared import Prepared, RawConnection, transaction
+from eventapp.prepared import Prepared, RawConnection, request_connection
 from eventapp.registration.codes import code_key, is_genuine, split_code
 from eventapp.registration.models import Attendee, AttendeeStatus, attendee_session
 from eventapp.text import clean
@@ -271,15 +271,15 @@ def scan(slug: str, session_key: str, raw_code: str, *, staff: Staff | None,
     params = {"slug": slug, "session_key": session_key, "nonce": parts[0] if parts else ""}
     if parts:
         _end_orm_transaction()
-        with transaction(db.engine) as connection:
-            row = SCAN.first(connection, params)
-            if row is not None and is_genuine(code_key(), row.event_id, *parts):
-                ctx = _context(row.event_id, row.session_id, row.timezone, staff)
-                if offline is None:
-                    offline = scanned_at is not None
-                values = _values(ctx, row, Method.scan, device, scanned_at, scan_id, offline)
-                return (_answer_without_insert(ctx, row, scan_id)
-                        or _insert(connection, ctx, row, SCAN, params, values))
+        connection = request_connection(db.engine)
+        row = SCAN.first(connection, params)
+        if row is not None and is_genuine(code_key(), row.event_id, *parts):
+            ctx = _context(row.event_id, row.session_id, row.timezone, staff)
+            if offline is None:
+                offline = scanned_at is not None
+            values = _values(ctx, row, Method.scan, device, scanned_at, scan_id, offline)
+            return (_answer_without_insert(ctx, row, scan_id)
+                    or _insert(connection, ctx, row, SCAN, params, values))
     event = find_event_for_staff(slug)
     find_session(event, session_key)
     return ScanResult(Outcome.unknown_code, event.timezone)
@@ -308,13 +308,13 @@ def check_in_attendee(event: Event, session: SessionLike, attendee_id: int, *,
         values = _values(ctx, row, method, device, scanned_at, scan_id, offline, note)
         return _answer_without_insert(ctx, row, scan_id) or _insert_audited(ctx, row, values)
     _end_orm_transaction()
-    with transaction(db.engine) as connection:
-        row = BY_ID.first(connection, params)
-        if row is None:
-            return ScanResult(Outcome.unknown_code, ctx.tz)
-        values = _values(ctx, row, method, device, scanned_at, scan_id, offline, note)
-        return (_answer_without_insert(ctx, row, scan_id)
-                or _insert(connection, ctx, row, BY_ID, params, values))
+    connection = request_connection(db.engine)
+    row = BY_ID.first(connection, params)
+    if row is None:
+        return ScanResult(Outcome.unknown_code, ctx.tz)
+    values = _values(ctx, row, method, device, scanned_at, scan_id, offline, note)
+    return (_answer_without_insert(ctx, row, scan_id)
+            or _insert(connection, ctx, row, BY_ID, params, values))
 
 
 def _end_orm_transaction() -> None:
@@ -354,19 +354,17 @@ def _checked_in(ctx: _Context, row, values: dict, new_id: int) -> ScanResult:
 
 def _insert(connection: RawConnection, ctx: _Context, row, read: Prepared, params: dict,
             values: dict) -> ScanResult:
-    """``INSERT … ON CONFLICT DO NOTHING`` and commit; if another door won, its check-in.
+    """``INSERT … ON CONFLICT DO NOTHING``; if another door won, its check-in.
 
-    One statement, so on SQLite the write lock is held only inside it (doors do not queue
-    behind each other's Python), and the busy timeout applies cleanly.
+    One autocommitted statement, so the write lock (SQLite) or the index entry (PostgreSQL)
+    is held only inside it: doors do not queue behind each other's Python.
     """
     for _attempt in range(3):
         inserted = insert_checkin(connection.dialect.name).first(connection, values)
-        connection.commit()
         if inserted is not None:
             return _checked_in(ctx, row, values, inserted.id)
         # Another door won the race: read its (committed) row.
         winner = read.first(connection, params)
-        connection.commit()
         if winner is not None and winner.checkin_id is not None:
             return _existing(ctx, winner, values["scan_id"])
     raise Conflict("Check-in đang bị thay đổi đồng thời; vui lòng quét lại.", code="busy")
