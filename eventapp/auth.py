@@ -25,7 +25,7 @@ from eventapp.prepared import Prepared, release_request_connection, request_conn
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return db.session.get(User, int(user_id)) if user_id.isdecimal() else None
 
 
 def acting_user() -> User | None:

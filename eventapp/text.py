@@ -26,4 +26,4 @@ def clean(text: str | None) -> str:
 
 def digits(text: str | None) -> str:
     """Only the digits of a phone number, "+84 912.345.678" → "84912345678"."""
-    return "".join(ch for ch in (text or "") if ch.isdigit())
+    return "".join(ch for ch in (text or "") if ch.isdecimal())

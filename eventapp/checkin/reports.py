@@ -180,7 +180,7 @@ def missing(event: Event, session: EventSession, unit_keys: list[str] | None = N
             .where(Attendee.id.not_in(arrived_ids(session.id)))
             .order_by(Attendee.unit_id, Attendee.name_key))
     if unit_keys is not None:
-        ids = [int(k) for k in unit_keys if k.isdigit()]
+        ids = [int(k) for k in unit_keys if k.isdecimal()]
         condition = Attendee.unit_id.in_(ids)
         if GUEST in unit_keys:
             condition = sa.or_(condition, Attendee.unit_id.is_(None))

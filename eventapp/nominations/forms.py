@@ -65,7 +65,7 @@ def _typed(target: str, row: dict) -> dict:
         return {"start": row.get("start") or None, "end": row.get("end") or None}
     if target == "titles":
         year = row.get("year", "")
-        return {"year": int(year) if year.isdigit() else year, "title": row.get("title", "")}
+        return {"year": int(year) if year.isdecimal() else year, "title": row.get("title", "")}
     return {"date": row.get("date") or None, "level": row.get("level", "")}
 
 
@@ -98,7 +98,7 @@ def for_display(data: dict) -> dict:
 def label(key: str) -> str:
     """``service_periods.1.end`` → "Giai đoạn 2 — đến ngày"."""
     parts = key.split(".")
-    if parts[0] in ROW_LABELS and len(parts) >= 2 and parts[1].isdigit():
+    if parts[0] in ROW_LABELS and len(parts) >= 2 and parts[1].isdecimal():
         tail = f" — {FIELD_LABELS.get(parts[2], parts[2])}" if len(parts) > 2 else ""
         return f"{ROW_LABELS[parts[0]]} {int(parts[1]) + 1}{tail}"
     return FIELD_LABELS.get(parts[0], key)

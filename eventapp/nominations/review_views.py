@@ -96,7 +96,7 @@ def honorees(slug: str):
     errors = {}
     if request.method == "POST":
         orders = {int(k.split("-", 1)[1]): v for k, v in request.form.items()
-                  if k.startswith("order-") and k.split("-", 1)[1].isdigit()}
+                  if k.startswith("order-") and k.split("-", 1)[1].isdecimal()}
         try:
             review.set_reading_order(event, orders, current_user)
         except Invalid as error:

@@ -102,7 +102,7 @@ def preview(slug: str):
     event = _unit_event(slug)
     body = request.get_json(silent=True) or {}
     nomination = None
-    if str(body.get("nomination_id") or "").isdigit():
+    if str(body.get("nomination_id") or "").isdecimal():
         nomination = services.get_nomination(current_user, event, int(body["nomination_id"]))
     try:
         result = services.preview(event, current_user.unit, forms.from_json(body), nomination)

@@ -84,7 +84,7 @@ def parse_filters(args: Mapping[str, str]) -> tuple[AuditFilters, dict[str, str]
     if date_from and date_to and date_to < date_from:
         errors["to"] = "Ngày kết thúc phải bằng hoặc sau ngày bắt đầu."
     page = args.get("page", "1")
-    page_number = int(page) if page.isdigit() and 0 < int(page) < 10**6 else 1
+    page_number = int(page) if page.isdecimal() and 0 < int(page) < 10**6 else 1
     return AuditFilters(event, user, action, q, date_from, date_to, page_number), errors
 
 
@@ -94,7 +94,7 @@ def _id_or_none(raw: str | None, field: str, message: str, errors: dict) -> int 
         return None
     if raw == NONE:
         return NONE
-    if raw.isdigit() and len(raw) < 12:
+    if raw.isdecimal() and len(raw) < 12:
         return int(raw)
     errors[field] = message
     return None

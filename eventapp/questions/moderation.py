@@ -53,7 +53,7 @@ def _filtered(event: Event, f: Filters):
     else:
         stmt = stmt.where(Question.status != S.withdrawn.value)
     if f.text.strip():
-        if f.text.strip().lstrip("#").isdigit():
+        if f.text.strip().lstrip("#").isdecimal():
             stmt = stmt.where(Question.id == int(f.text.strip().lstrip("#")))
         else:
             needle = fold(f.text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

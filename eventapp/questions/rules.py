@@ -100,7 +100,7 @@ def match_topic(value: object, topics: Sequence[tuple[int, str]]) -> int | None:
         number = int(value) if float(value).is_integer() else None
         return topics[number - 1][0] if number and 1 <= number <= len(topics) else None
     text = str(value).strip()
-    if text.isdigit():
+    if text.isdecimal():
         return match_topic(int(text), topics)
     key = fold(text).rstrip(" .:;")
     for topic_id, name in topics:

@@ -34,7 +34,7 @@ class Catalog:
             return found
         text = fold(raw)
         number = re.sub(r"^phien\s*", "", text)
-        if number.isdigit() and 1 <= int(number) <= len(self.sessions):
+        if number.isdecimal() and 1 <= int(number) <= len(self.sessions):
             return self.sessions[int(number) - 1]
         return next((s for s in self.sessions if fold(s.name) == text), None)
 

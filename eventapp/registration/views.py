@@ -42,7 +42,7 @@ def _can_change(event, unit_id) -> bool:
 
 def _page_number() -> int:
     value = request.args.get("page", "1")
-    return int(value) if value.isdigit() and int(value) > 0 else 1
+    return int(value) if value.isdecimal() and int(value) > 0 else 1
 
 
 def page_links(page: int, pages: int) -> list[int | None]:

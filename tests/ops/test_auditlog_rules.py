@@ -104,3 +104,10 @@ def test_postgresql_fold_table_agrees_with_fold(text):
     source, target = auditlog._FOLD_TABLE
     translated = text.translate(str.maketrans(source, target)).lower()
     assert " ".join(translated.split()) == fold(text)
+
+
+def test_superscript_digits_are_not_numbers():
+    """'¹'.isdigit() is true but int('¹') fails: found by the property test above."""
+    filters, errors = parse_filters({"page": "¹", "user": "²"})
+    assert filters.page == 1
+    assert "user" in errors
