@@ -74,6 +74,9 @@ class Unauthorized(DomainError):
     code = "unauthorized"
 
 
+BAD_TOKEN = "Thiếu hoặc sai mã truy cập (Authorization: Bearer …)."
+
+
 class TokenHolder(NamedTuple):
     """Who an API token belongs to: what every API request needs, read without the ORM."""
 
@@ -118,7 +121,7 @@ def api_user() -> User:
     if user is None:
         user = g.api_user = db.session.get(User, g.token_holder.id)
         if user is None:  # deleted since the token was checked, a moment ago
-            raise Unauthorized("Thiếu hoặc sai mã truy cập (Authorization: Bearer …).")
+            raise Unauthorized(BAD_TOKEN)
     return user
 
 
@@ -136,7 +139,7 @@ def token_required(*roles: Role | str):
             if not getattr(view, "uses_request_connection", False):
                 release_request_connection()  # the view works in the ORM session
             if holder is None:
-                raise Unauthorized("Thiếu hoặc sai mã truy cập (Authorization: Bearer …).")
+                raise Unauthorized(BAD_TOKEN)
             if Role(holder.role) not in allowed:
                 raise Forbidden("Tài khoản này không có quyền dùng chức năng này.")
             g.token_holder = holder

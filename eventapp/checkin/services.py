@@ -306,7 +306,8 @@ def check_in_attendee(event: Event, session: SessionLike, attendee_id: int, *,
         if row is None:
             return ScanResult(Outcome.unknown_code, ctx.tz)
         values = _values(ctx, row, method, device, scanned_at, scan_id, offline, note)
-        return _answer_without_insert(ctx, row, scan_id) or _insert_audited(ctx, row, values)
+        return (_answer_without_insert(ctx, row, scan_id)
+                or _insert_audited(ctx, row, params, values))
     _end_orm_transaction()
     connection = request_connection(db.engine)
     row = BY_ID.first(connection, params)
@@ -370,14 +371,13 @@ def _insert(connection: RawConnection, ctx: _Context, row, read: Prepared, param
     raise Conflict("Check-in đang bị thay đổi đồng thời; vui lòng quét lại.", code="busy")
 
 
-def _insert_audited(ctx: _Context, row, values: dict) -> ScanResult:
+def _insert_audited(ctx: _Context, row, params: dict, values: dict) -> ScanResult:
     """The organizer's manual check-in: the insert and its audit entry in one transaction."""
     write_lock(db.session, EventSession, ctx.session_id)
     statement = insert_checkin(db.session.get_bind().dialect.name).statement
     new_id = db.session.execute(statement, values).scalar()
     if new_id is None:  # someone checked the person in since the read
-        winner = run_core(lookup_one("id"), {"session_id": ctx.session_id,
-                                             "event_id": ctx.event_id, "key": row.id}).first()
+        winner = run_core(lookup_one("id"), params).first()
         db.session.commit()
         if winner is not None and winner.checkin_id is not None:
             return _existing(ctx, winner, values["scan_id"])
