@@ -14,9 +14,7 @@ the ORM session; use this only where a benchmark says so.
 
 from __future__ import annotations
 
-import contextlib
 from collections import namedtuple
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,25 +72,14 @@ class Prepared:
         return _Compiled(str(compiled), names, compiled.positional, defaults, binders, row,
                          readers)
 
-    def _execute(self, connection, params: dict[str, Any]):
+    def all(self, connection: RawConnection, params: dict[str, Any]) -> list:
+        """Run and fetch every row (named tuples), processed by the columns' types."""
         compiled = self._compiled(connection.dialect)
         values = {**compiled.defaults, **params} if compiled.defaults else dict(params)
         for name, process in compiled.binders:
             values[name] = process(values[name])
         arguments = [values[n] for n in compiled.names] if compiled.positional else values
-        cursor = connection.cursor()
-        with connection.translating_errors(compiled.sql, arguments):
-            cursor.execute(compiled.sql, arguments)
-        return compiled, cursor
-
-    def all(self, connection: RawConnection, params: dict[str, Any]) -> list:
-        """Run and fetch every row (named tuples), processed by the columns' types."""
-        compiled, cursor = self._execute(connection, params)
-        try:
-            with connection.translating_errors(compiled.sql, params):
-                raw = cursor.fetchall() if compiled.row is not None else []
-        finally:
-            cursor.close()
+        raw = connection.run(compiled.sql, arguments, compiled.row is not None)
         if not compiled.readers:
             return [compiled.row._make(r) for r in raw]
         rows = []
@@ -118,8 +105,11 @@ class RawConnection:
 
     def __init__(self, engine: sa.Engine):
         self.dialect = engine.dialect
-        with self.translating_errors(None, None):
+        self._driver_error = self.dialect.loaded_dbapi.Error
+        try:
             self._dbapi = engine.raw_connection()
+        except self._driver_error as error:
+            raise self._translated(error, None, None) from error
         # Autocommit: each statement is its own transaction, with no BEGIN/COMMIT round
         # trips. SQLite's driver connections are in that mode already (the app issues its
         # own BEGIN, database._sqlite_pragmas); the others are put back on release.
@@ -127,16 +117,19 @@ class RawConnection:
         if self._switched:
             self.dialect.set_isolation_level(self._dbapi.dbapi_connection, "AUTOCOMMIT")
 
-    @contextlib.contextmanager
-    def translating_errors(self, statement: str | None, params) -> Iterator[None]:
-        driver_error = self.dialect.loaded_dbapi.Error
+    def run(self, sql: str, arguments, fetch: bool) -> list:
+        """Execute ``sql`` on a fresh cursor; its rows if ``fetch``, else ``[]``."""
+        cursor = self._dbapi.cursor()
         try:
-            yield
-        except driver_error as error:
-            raise sa.exc.DBAPIError.instance(statement, params, error, driver_error) from error
+            cursor.execute(sql, arguments)
+            return cursor.fetchall() if fetch else []
+        except self._driver_error as error:
+            raise self._translated(error, sql, arguments) from error
+        finally:
+            cursor.close()
 
-    def cursor(self):
-        return self._dbapi.cursor()
+    def _translated(self, error: Exception, sql: str | None, arguments) -> sa.exc.DBAPIError:
+        return sa.exc.DBAPIError.instance(sql, arguments, error, self._driver_error)
 
     def close(self) -> None:
         try:
