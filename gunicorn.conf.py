@@ -13,8 +13,10 @@ Every value can be changed without editing the file, through the environment:
 - ``FORWARDED_ALLOW_IPS``: proxies whose X-Forwarded-* headers gunicorn trusts (default the
   local nginx, ``127.0.0.1,::1``). The app itself honours them only with ``EVENTAPP_PROXY_FIX=1``.
 
-Each worker opens at most ``threads`` database connections at once, so with PostgreSQL keep
-``workers × threads`` (× hosts) below ``max_connections`` (100 by default).
+Each worker thread keeps one database connection for the API's prepared statements
+(``eventapp/prepared.py``) and uses at most one more from the pool while it serves a
+request, so with PostgreSQL keep ``2 × workers × threads`` (× hosts) below
+``max_connections`` (100 by default).
 """
 
 from __future__ import annotations

@@ -37,10 +37,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     from eventapp.accounts.throttle import LoginThrottle
     from eventapp.api import CookieSessionOutsideApi
-    from eventapp.prepared import release_request_connection
 
     LoginThrottle(app)
-    app.teardown_appcontext(release_request_connection)
     # The API is token-only: the session cookie is not even read there.
     app.session_interface = CookieSessionOutsideApi()
     login_manager.init_app(app)

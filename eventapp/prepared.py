@@ -14,12 +14,13 @@ the ORM session; use this only where a benchmark says so.
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections import namedtuple
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from flask import g
 from sqlalchemy.engine import Dialect
 
 
@@ -44,6 +45,7 @@ class Prepared:
     def __init__(self, statement: sa.Executable, column_keys: list[str] | None = None):
         self.statement = statement
         self.column_keys = column_keys
+        self.is_read = bool(getattr(statement, "is_select", False))
         self._by_dialect: dict[str, _Compiled] = {}
 
     def _compiled(self, dialect: Dialect) -> _Compiled:
@@ -79,7 +81,8 @@ class Prepared:
         for name, process in compiled.binders:
             values[name] = process(values[name])
         arguments = [values[n] for n in compiled.names] if compiled.positional else values
-        raw = connection.run(compiled.sql, arguments, compiled.row is not None)
+        raw = connection.run(compiled.sql, arguments, compiled.row is not None,
+                             idempotent=self.is_read)
         if not compiled.readers:
             return [compiled.row._make(r) for r in raw]
         rows = []
@@ -96,7 +99,12 @@ class Prepared:
 
 
 class RawConnection:
-    """A pooled DB-API connection with the dialect its statements compile for.
+    """A DB-API connection of its own, in autocommit mode, with the dialect its statements
+    compile for.
+
+    It is opened through the engine's pool (so the ``connect`` hooks set SQLite's pragmas)
+    and then detached from it: closing it closes it, and it can never go back into the pool
+    in autocommit mode and silently take the ORM's transactions with it.
 
     The driver's errors come out as SQLAlchemy's (``OperationalError``, ``DataError``, …),
     so the app's error handlers treat them as they treat the ORM's: an unreachable
@@ -104,66 +112,97 @@ class RawConnection:
     """
 
     def __init__(self, engine: sa.Engine):
+        self.engine = engine
+        self.pool = engine.pool
         self.dialect = engine.dialect
         self._driver_error = self.dialect.loaded_dbapi.Error
+        self._dbapi = None
+        self._dbapi = self._connect()
+
+    def _connect(self):
         try:
-            self._dbapi = engine.raw_connection()
+            dbapi = self.pool.connect()
         except self._driver_error as error:
             raise self._translated(error, None, None) from error
+        dbapi.detach()
         # Autocommit: each statement is its own transaction, with no BEGIN/COMMIT round
         # trips. SQLite's driver connections are in that mode already (the app issues its
-        # own BEGIN, database._sqlite_pragmas); the others are put back on release.
-        self._switched = self.dialect.name != "sqlite"
-        if self._switched:
-            self.dialect.set_isolation_level(self._dbapi.dbapi_connection, "AUTOCOMMIT")
+        # own BEGIN, database._sqlite_pragmas).
+        if self.dialect.name != "sqlite":
+            self.dialect.set_isolation_level(dbapi.dbapi_connection, "AUTOCOMMIT")
+        return dbapi
 
-    def run(self, sql: str, arguments, fetch: bool) -> list:
-        """Execute ``sql`` on a fresh cursor; its rows if ``fetch``, else ``[]``."""
+    def run(self, sql: str, arguments, fetch: bool, *, idempotent: bool = False) -> list:
+        """Execute ``sql`` on a fresh cursor; its rows if ``fetch``, else ``[]``.
+
+        If the database dropped the connection since its last use (a restart), the
+        connection is replaced, and an ``idempotent`` statement (a read) is run again on
+        the new one: SQLAlchemy's "optimistic" disconnect handling, instead of a ping
+        before every use.
+        """
+        try:
+            return self._run(sql, arguments, fetch)
+        except self._driver_error as error:
+            if not self._dropped(error):
+                raise self._translated(error, sql, arguments) from error
+            if not idempotent:
+                raise self._translated(error, sql, arguments, dropped=True) from error
+        try:
+            return self._run(sql, arguments, fetch)
+        except self._driver_error as error:
+            raise self._translated(error, sql, arguments, self._dropped(error)) from error
+
+    def _run(self, sql: str, arguments, fetch: bool) -> list:
+        if self._dbapi is None:  # dropped by the database: open a new one
+            self._dbapi = self._connect()
         cursor = self._dbapi.cursor()
         try:
             cursor.execute(sql, arguments)
             return cursor.fetchall() if fetch else []
-        except self._driver_error as error:
-            raise self._translated(error, sql, arguments) from error
         finally:
             cursor.close()
 
-    def _translated(self, error: Exception, sql: str | None, arguments) -> sa.exc.DBAPIError:
-        return sa.exc.DBAPIError.instance(sql, arguments, error, self._driver_error)
+    def _dropped(self, error: Exception) -> bool:
+        """Whether ``error`` means the connection is gone; if so it is discarded."""
+        if not self.dialect.is_disconnect(error, self._dbapi.dbapi_connection, None):
+            return False
+        self.close()
+        return True
+
+    def _translated(self, error: Exception, sql: str | None, arguments,
+                    dropped: bool = False) -> sa.exc.DBAPIError:
+        return sa.exc.DBAPIError.instance(sql, arguments, error, self._driver_error,
+                                          connection_invalidated=dropped)
 
     def close(self) -> None:
-        try:
-            if self._switched:
-                self.dialect.reset_isolation_level(self._dbapi.dbapi_connection)
-        except self.dialect.loaded_dbapi.Error:
-            self._dbapi.invalidate()  # broken (the server went away): not reused
-        finally:
-            self._dbapi.close()  # back to the pool
+        dbapi, self._dbapi = self._dbapi, None
+        if dbapi is not None:
+            with contextlib.suppress(self._driver_error):  # broken: nothing left to close
+                dbapi.close()
+
+    __del__ = close  # the thread that kept it has ended
 
 
-def request_connection(engine: sa.Engine) -> RawConnection:
-    """This request's pooled connection for prepared statements, outside the ORM session.
+_held = threading.local()
 
-    Checked out on first use and returned to the pool when the app context ends
-    (``release_request_connection``), so the token check and a scan share one. It is in
-    autocommit mode on every database: each statement is its own transaction, so write
-    only what one statement can do atomically (``INSERT … ON CONFLICT``).
+
+def hot_connection(engine: sa.Engine) -> RawConnection:
+    """This thread's connection to ``engine`` for prepared statements, outside the ORM
+    session: the API's token check and the door's scan run on it.
+
+    Opened on first use and kept by the thread — a gunicorn thread serves request after
+    request, and a pool checkout and return cost about as much as the token check's
+    query. So each worker thread holds one connection besides the pool's
+    (``gunicorn.conf.py``); it is closed when the thread ends or asks for another engine,
+    and after ``engine.dispose()`` (a restore) the next use opens a new one.
+
+    It is in autocommit mode on every database: each statement is its own transaction,
+    so write only what one statement can do atomically (``INSERT … ON CONFLICT``).
     """
-    connection = g.get("_prepared_connection")
-    if connection is None:
-        connection = g._prepared_connection = RawConnection(engine)
-    return connection
-
-
-def release_request_connection(_error: BaseException | None = None) -> None:
-    """Return this request's connection to the pool (``app.teardown_appcontext``)."""
-    connection = g.pop("_prepared_connection", None)
+    connection = getattr(_held, "connection", None)
     if connection is not None:
+        if connection.engine is engine and connection.pool is engine.pool:
+            return connection
         connection.close()
-
-
-def uses_request_connection(view):
-    """Mark a view whose work runs on ``request_connection()``: the API's token check then
-    leaves the connection to it instead of returning it to the pool at once."""
-    view.uses_request_connection = True
-    return view
+    connection = _held.connection = RawConnection(engine)
+    return connection

@@ -8,7 +8,6 @@ from eventapp.api import api_blueprint, json_body, load, operation
 from eventapp.auth import api_user, event_for, token_required
 from eventapp.checkin import reports, services
 from eventapp.checkin.schemas import CheckinRequest, CheckinResult, StatsQuery, StatsResult
-from eventapp.prepared import uses_request_connection
 
 bp = api_blueprint("checkin_api", __name__)
 
@@ -26,7 +25,6 @@ def _answer(description: str) -> dict:
                       409: _answer("revoked (đã hủy đăng ký) hoặc not_invited (không dự phiên)")},
            errors=[401, 403, 422, 503])
 @token_required("checkin", "organizer")
-@uses_request_connection
 def checkin(slug: str):
     """Request schema: ``CheckinRequest``. 200 checked_in / already_checked_in, 404
     unknown_code, 409 revoked / not_invited, 422 malformed body or unknown session."""

@@ -31,7 +31,7 @@ from eventapp.errors import Conflict, Invalid, NotFound
 from eventapp.events.models import Category, Event, EventSession
 from eventapp.extensions import db
 from eventapp.formatting import local_time
-from eventapp.prepared import Prepared, RawConnection, request_connection
+from eventapp.prepared import Prepared, RawConnection, hot_connection
 from eventapp.registration.codes import code_key, is_genuine, split_code
 from eventapp.registration.models import Attendee, AttendeeStatus, attendee_session
 from eventapp.text import clean
@@ -262,7 +262,7 @@ def scan(slug: str, session_key: str, raw_code: str, *, staff: Staff | None,
     """Check in whoever ``raw_code`` belongs to, in session ``session_key`` of event ``slug``.
 
     The app's hottest request: one read (``scan_select``) and one insert, as prepared
-    statements on the request's pooled connection (``eventapp.prepared``). The code's MAC is checked
+    statements on the thread's hot connection (``eventapp.prepared``). The code's MAC is checked
     once the read has given the event id; a code of another event, a forged one and
     garbage are all ``unknown_code``. An unknown event is a 404 and an unknown session a
     422 — worked out only when the read finds nothing.
@@ -271,7 +271,7 @@ def scan(slug: str, session_key: str, raw_code: str, *, staff: Staff | None,
     params = {"slug": slug, "session_key": session_key, "nonce": parts[0] if parts else ""}
     if parts:
         _end_orm_transaction()
-        connection = request_connection(db.engine)
+        connection = hot_connection(db.engine)
         row = SCAN.first(connection, params)
         if row is not None and is_genuine(code_key(), row.event_id, *parts):
             ctx = _context(row.event_id, row.session_id, row.timezone, staff)
@@ -309,7 +309,7 @@ def check_in_attendee(event: Event, session: SessionLike, attendee_id: int, *,
         return (_answer_without_insert(ctx, row, scan_id)
                 or _insert_audited(ctx, row, params, values))
     _end_orm_transaction()
-    connection = request_connection(db.engine)
+    connection = hot_connection(db.engine)
     row = BY_ID.first(connection, params)
     if row is None:
         return ScanResult(Outcome.unknown_code, ctx.tz)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
@@ -9,7 +10,7 @@ import sqlalchemy as sa
 
 from eventapp.accounts.models import ApiToken, User
 from eventapp.extensions import db
-from eventapp.prepared import Prepared, request_connection
+from eventapp.prepared import Prepared, hot_connection
 
 TOKENS = ApiToken.__table__
 # A timezone-aware instant (UTCDateTime), a boolean computed by the database, a NULL and
@@ -26,7 +27,7 @@ def test_rows_hold_what_core_returns(app, users, token_for):
     params = {"user_id": users["checkin"].id}
     expected = [tuple(r) for r in db.session.execute(STATEMENT, params)]
     db.session.commit()
-    rows = Prepared(STATEMENT).all(request_connection(db.engine), params)
+    rows = Prepared(STATEMENT).all(hot_connection(db.engine), params)
     assert [tuple(r) for r in rows] == expected
     assert rows[0].created_at.tzinfo is UTC and rows[0].revoked_at is None
     assert [r.mine for r in rows].count(True) == 1
@@ -44,7 +45,7 @@ def test_insert_with_returning_and_bind_processing(app, users):
     values = {"user_id": users["unit_a"].id, "token_hash": "f" * 64, "label": "thử",
               "created_at": created, "revoked_at": None}
     end_the_tests_read()
-    row = Prepared(statement, column_keys=list(values)).first(request_connection(db.engine),
+    row = Prepared(statement, column_keys=list(values)).first(hot_connection(db.engine),
                                                               values)
     assert row.created_at == created
     stored = db.session.get(ApiToken, row.id)
@@ -58,7 +59,7 @@ def test_each_statement_commits_alone_and_errors_come_out_as_sqlalchemys(app, us
     insert = Prepared(sa.insert(User.__table__).returning(User.__table__.c.id),
                       column_keys=list(duplicate))
     end_the_tests_read()
-    connection = request_connection(db.engine)
+    connection = hot_connection(db.engine)
     insert.first(connection, {**duplicate, "email": "moi@test.vn"})
     with pytest.raises(sa.exc.IntegrityError):
         insert.first(connection, duplicate)
@@ -68,6 +69,49 @@ def test_each_statement_commits_alone_and_errors_come_out_as_sqlalchemys(app, us
     assert kept == 2
 
 
-def test_one_connection_per_request(app):
-    with app.test_request_context():
-        assert request_connection(db.engine) is request_connection(db.engine)
+def test_each_thread_keeps_one_connection_of_its_own(app):
+    """The token check and the scan share the thread's connection; another thread has its
+    own; after ``dispose()`` (a restore) the next use opens a new one. It is not one of the
+    pool's: the ORM's transactions never get a connection left in autocommit mode."""
+    first = hot_connection(db.engine)
+    assert hot_connection(db.engine) is first
+    with ThreadPoolExecutor(1) as other:
+        assert other.submit(hot_connection, db.engine).result() is not first
+    assert db.engine.pool.checkedout() == 0
+    db.engine.dispose()
+    renewed = hot_connection(db.engine)
+    assert renewed is not first and renewed.pool is db.engine.pool
+    assert Prepared(sa.select(sa.literal(1).label("one"))).first(renewed, {}).one == 1
+
+
+def test_a_thread_keeps_a_connection_to_one_engine_at_a_time(app):
+    """Another app's engine (tests, copy-db) takes the place of the previous one, which is
+    closed: a thread never piles up connections."""
+    first = hot_connection(db.engine)
+    other = sa.create_engine(db.engine.url)
+    try:
+        assert hot_connection(other).engine is other
+        assert first._dbapi is None  # closed
+        assert hot_connection(db.engine) is not first
+    finally:
+        other.dispose()
+
+
+def test_a_connection_the_database_dropped_is_replaced(app, users, token_for):
+    """A restarted database closes every connection: the next read on the thread's
+    connection reconnects and runs (what ``pool_pre_ping`` did for each checkout)."""
+    token_for(users["checkin"])
+    db.session.commit()
+    connection = hot_connection(db.engine)
+    connection._dbapi.dbapi_connection.close()  # as a server restart leaves it
+    rows = Prepared(STATEMENT).all(connection, {"user_id": users["checkin"].id})
+    assert len(rows) == 1
+    insert = Prepared(sa.insert(ApiToken.__table__).returning(ApiToken.__table__.c.id),
+                      column_keys=["user_id", "token_hash", "label", "created_at"])
+    connection._dbapi.dbapi_connection.close()
+    with pytest.raises(sa.exc.DBAPIError) as raised:  # a write is not retried blindly
+        insert.first(connection, {"user_id": users["checkin"].id, "token_hash": "e" * 64,
+                                  "label": "", "created_at": datetime.now(UTC)})
+    assert raised.value.connection_invalidated
+    assert insert.first(connection, {"user_id": users["checkin"].id, "token_hash": "e" * 64,
+                                     "label": "", "created_at": datetime.now(UTC)})
