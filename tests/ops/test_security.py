@@ -151,3 +151,22 @@ def test_with_tls_cookies_are_secure_and_hsts_is_sent_everywhere(tls_app, users,
             assert_secure_headers(response, hsts=True)
         except AssertionError as error:
             raise AssertionError(f"{name}: {error}") from error
+
+
+def test_a_header_the_app_sets_itself_is_kept_not_doubled():
+    """``SecurityHeaders`` adds what is missing and leaves a response's own choice alone."""
+    from eventapp.security import HEADERS, SecurityHeaders
+
+    def framed_page(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/html"),
+                                  ("x-frame-options", "SAMEORIGIN")])
+        return [b"<p>ok</p>"]
+
+    sent = {}
+    body = SecurityHeaders(framed_page, HEADERS)(
+        {}, lambda status, headers, exc_info=None: sent.update(status=status, headers=headers))
+    assert list(body) == [b"<p>ok</p>"] and sent["status"] == "200 OK"
+    names = [key.lower() for key, _ in sent["headers"]]
+    assert names.count("x-frame-options") == 1
+    assert ("x-frame-options", "SAMEORIGIN") in sent["headers"]
+    assert {key.lower() for key, _ in HEADERS} <= set(names)
