@@ -15,8 +15,10 @@ the ORM session; use this only where a benchmark says so.
 from __future__ import annotations
 
 import contextlib
+import operator
 import threading
 from collections import namedtuple
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +35,18 @@ class _Compiled:
     binders: tuple[tuple[str, Any], ...]     # (name, bind processor) where there is one
     row: type | None                  # namedtuple of the result columns; None: no result
     readers: tuple[tuple[int, Any], ...]     # (column index, result processor)
+    arguments: Callable[[dict], Any]  # values by name → what the driver takes
+
+
+def _arguments(names: tuple[str, ...], positional: bool) -> Callable[[dict], Any]:
+    """Values by name → the driver's parameters: a tuple in placeholder order, or the dict
+    itself for drivers with named placeholders."""
+    if not positional:
+        return lambda values: values
+    if len(names) > 1:
+        return operator.itemgetter(*names)
+    return lambda values: tuple(values[name] for name in names)
+
 
 
 class Prepared:
@@ -72,19 +86,21 @@ class Prepared:
                         if (proc := c.type.dialect_impl(dialect)
                             .result_processor(dialect, None)) is not None)
         return _Compiled(str(compiled), names, compiled.positional, defaults, binders, row,
-                         readers)
+                         readers, _arguments(names, compiled.positional))
 
     def all(self, connection: RawConnection, params: dict[str, Any]) -> list:
         """Run and fetch every row (named tuples), processed by the columns' types."""
-        compiled = self._compiled(connection.dialect)
-        values = {**compiled.defaults, **params} if compiled.defaults else dict(params)
-        for name, process in compiled.binders:
-            values[name] = process(values[name])
-        arguments = [values[n] for n in compiled.names] if compiled.positional else values
-        raw = connection.run(compiled.sql, arguments, compiled.row is not None,
-                             idempotent=self.is_read)
+        compiled = self._by_dialect.get(connection.dialect.name) \
+            or self._compiled(connection.dialect)
+        values = params
+        if compiled.defaults or compiled.binders:
+            values = {**compiled.defaults, **params}
+            for name, process in compiled.binders:
+                values[name] = process(values[name])
+        raw = connection.run(compiled.sql, compiled.arguments(values),
+                             compiled.row is not None, idempotent=self.is_read)
         if not compiled.readers:
-            return [compiled.row._make(r) for r in raw]
+            return list(map(compiled.row._make, raw))
         rows = []
         for values in raw:
             values = list(values)
@@ -116,7 +132,7 @@ class RawConnection:
         self.pool = engine.pool
         self.dialect = engine.dialect
         self._driver_error = self.dialect.loaded_dbapi.Error
-        self._dbapi = None
+        self._dbapi = self._driver = None
         self._dbapi = self._connect()
 
     def _connect(self):
@@ -130,6 +146,7 @@ class RawConnection:
         # own BEGIN, database._sqlite_pragmas).
         if self.dialect.name != "sqlite":
             self.dialect.set_isolation_level(dbapi.dbapi_connection, "AUTOCOMMIT")
+        self._driver = dbapi.dbapi_connection  # cursors straight from it: no pool wrapper
         return dbapi
 
     def run(self, sql: str, arguments, fetch: bool, *, idempotent: bool = False) -> list:
@@ -155,7 +172,7 @@ class RawConnection:
     def _run(self, sql: str, arguments, fetch: bool) -> list:
         if self._dbapi is None:  # dropped by the database: open a new one
             self._dbapi = self._connect()
-        cursor = self._dbapi.cursor()
+        cursor = self._driver.cursor()
         try:
             cursor.execute(sql, arguments)
             return cursor.fetchall() if fetch else []
@@ -164,7 +181,7 @@ class RawConnection:
 
     def _dropped(self, error: Exception) -> bool:
         """Whether ``error`` means the connection is gone; if so it is discarded."""
-        if not self.dialect.is_disconnect(error, self._dbapi.dbapi_connection, None):
+        if not self.dialect.is_disconnect(error, self._driver, None):
             return False
         self.close()
         return True
@@ -175,7 +192,7 @@ class RawConnection:
                                           connection_invalidated=dropped)
 
     def close(self) -> None:
-        dbapi, self._dbapi = self._dbapi, None
+        dbapi, self._dbapi, self._driver = self._dbapi, None, None
         if dbapi is not None:
             with contextlib.suppress(self._driver_error):  # broken: nothing left to close
                 dbapi.close()
