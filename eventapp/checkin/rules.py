@@ -139,8 +139,10 @@ def pick_bucket_seconds(span: timedelta) -> int:
 def clean_label(value: str | None, max_len: int = 64) -> str:
     """A device/door label as typed, control characters dropped, spaces collapsed, cut to
     what the column holds."""
-    printable = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in value or "")
-    return " ".join(printable.split())[:max_len]
+    value = value or ""
+    if not value.isprintable():  # rare: look at each character only then
+        value = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in value)
+    return " ".join(value.split())[:max_len]
 
 
 def group_rows(rows: Iterable[tuple], key_index: int) -> dict:

@@ -14,7 +14,6 @@ how) but undo and the organizer's manual check-in are.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import NamedTuple, Protocol
 
@@ -40,8 +39,7 @@ from eventapp.units.models import Unit
 CHECKINS = CheckIn.__table__
 
 
-@dataclass(frozen=True)
-class Card:
+class Card(NamedTuple):
     """What the door sees about a person (đại biểu)."""
 
     id: int
@@ -56,9 +54,12 @@ class Card:
                 "unit_name": self.unit_name, "category": self.category, "seat": self.seat}
 
 
-@dataclass(frozen=True)
-class ScanResult:
-    """The answer to one scan; ``to_json`` is the API's body, ``outcome.http_status`` its status."""
+class ScanResult(NamedTuple):
+    """The answer to one scan; ``to_json`` is the API's body, ``outcome.http_status`` its status.
+
+    Named tuples, not frozen dataclasses, for the values a scan builds: the dataclass
+    ``__init__`` sets each field through ``object.__setattr__``, a cost every scan paid.
+    """
 
     outcome: Outcome
     tz: str = "Asia/Ho_Chi_Minh"
@@ -240,8 +241,7 @@ class Staff(Protocol):
     display_name: str
 
 
-@dataclass(frozen=True)
-class _Context:
+class _Context(NamedTuple):
     """Plain values captured before any commit (committing expires ORM objects)."""
 
     event_id: int

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
@@ -115,4 +116,13 @@ def test_percent(part, whole, expected):
 
 def test_clean_label():
     assert rules.clean_label("  Cửa   1 \n") == "Cửa 1"
+    assert rules.clean_label("Cửa\x001\x7f") == "Cửa 1"
+    assert rules.clean_label("Cửa\u00a01") == "Cửa 1"  # a no-break space is a space
     assert len(rules.clean_label("x" * 100)) == 64
+
+
+@given(st.text(max_size=80))
+def test_clean_label_drops_every_control_character(value):
+    """The fast path (printable text skips the per-character look) changes nothing."""
+    reference = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in value)
+    assert rules.clean_label(value) == " ".join(reference.split())[:64]
