@@ -23,7 +23,7 @@ def _answer(description: str) -> dict:
            responses={200: _answer("checked_in, hoặc already_checked_in (kèm lúc nào, bởi ai)"),
                       404: _answer("unknown_code (mã sai, giả, hoặc của sự kiện khác)"),
                       409: _answer("revoked (đã hủy đăng ký) hoặc not_invited (không dự phiên)")},
-           errors=[401, 403, 422, 503])
+           errors=[400, 401, 403, 422, 503])
 @token_required("checkin", "organizer")
 def checkin(slug: str):
     """Request schema: ``CheckinRequest``. 200 checked_in / already_checked_in, 404
@@ -39,7 +39,7 @@ def checkin(slug: str):
 @bp.get("/events/<slug>/checkin/stats")
 @operation(summary="Số đã đến / dự kiến của một phiên, theo đơn vị và thành phần",
            tags=["checkin"], query=StatsQuery, responses={200: StatsResult},
-           errors=[401, 403, 404, 422, 503])
+           errors=[400, 401, 403, 404, 422, 503])
 @token_required("checkin", "organizer")
 def stats(slug: str):
     """Query schema: ``StatsQuery``. Expected and checked-in per session, unit, category."""
