@@ -6,7 +6,7 @@ from flask import g, jsonify, request
 
 from eventapp.api import api_blueprint, json_body, load, operation
 from eventapp.auth import api_user, event_for, token_required
-from eventapp.checkin import reports, services
+from eventapp.checkin import queries, reports, services
 from eventapp.checkin.schemas import CheckinRequest, CheckinResult, StatsQuery, StatsResult
 
 bp = api_blueprint("checkin_api", __name__)
@@ -45,5 +45,5 @@ def stats(slug: str):
     """Query schema: ``StatsQuery``. Expected and checked-in per session, unit, category."""
     event = event_for(api_user(), slug)
     query = load(StatsQuery, request.args.to_dict())
-    session = services.find_session(event, query["session"].strip())
+    session = queries.find_session(event, query["session"].strip())
     return jsonify(reports.stats_json(reports.session_stats(event, session)))

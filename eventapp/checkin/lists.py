@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from eventapp.checkin.services import (
+from eventapp.checkin.queries import (
     ATTENDEES,
     SessionLike,
     card_of,

@@ -10,7 +10,7 @@ import openpyxl
 import sqlalchemy as sa
 
 from eventapp.audit.models import AuditEntry
-from eventapp.checkin import services
+from eventapp.checkin import queries, services
 from eventapp.checkin.models import CheckIn
 from eventapp.extensions import db
 
@@ -121,10 +121,10 @@ def test_undo_needs_a_reason_is_kept_in_history_and_allows_a_new_checkin(
     assert "Quét nhầm thẻ" in entry.summary
     twice = client.post_form(undo, {"reason": "lần nữa", "back": log}, page=log)
     assert "đã được hủy trước đó" in client.get(twice.headers["Location"]).get_data(as_text=True)
-    assert services.checked_in_attendee_ids(event.id) == set()
+    assert queries.checked_in_attendee_ids(event.id) == set()
     again = checkin(event, people["an"], users["checkin"])
     assert again.outcome == "checked_in"
-    assert services.checked_in_attendee_ids(event.id) == {people["an"].id}
+    assert queries.checked_in_attendee_ids(event.id) == {people["an"].id}
     # A check-in cannot be undone through another event's URL.
     wrong = client.post_form(f"/checkin/so-ket-2021/checkins/{again.checkin_id}/undo",
                              {"reason": "x", "back": log}, page=log)
@@ -138,12 +138,12 @@ def test_checked_in_helpers_for_the_registration_pages(app, users, event, people
     morning, afternoon = event.session_by_key("doi-thoai"), event.session_by_key("so-ket")
     checkin(event, people["an"], users["checkin"])
     checkin(event, people["binh"], users["checkin"], session="so-ket")
-    assert services.checked_in_attendee_ids(event.id) == {people["an"].id, people["binh"].id}
-    assert services.checked_in_attendee_ids(event.id, morning.id) == {people["an"].id}
-    assert services.checked_in_attendee_ids(event.id, afternoon.id) == {people["binh"].id}
+    assert queries.checked_in_attendee_ids(event.id) == {people["an"].id, people["binh"].id}
+    assert queries.checked_in_attendee_ids(event.id, morning.id) == {people["an"].id}
+    assert queries.checked_in_attendee_ids(event.id, afternoon.id) == {people["binh"].id}
     from eventapp.registration.models import Attendee
 
-    sub = services.checked_in_query(event.id).subquery()
+    sub = queries.checked_in_query(event.id).subquery()
     rows = db.session.execute(sa.select(Attendee.full_name, sub.c.checked_in_at)
                               .outerjoin(sub, sub.c.attendee_id == Attendee.id)
                               .where(Attendee.event_id == event.id)
