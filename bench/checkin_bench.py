@@ -172,6 +172,22 @@ class Gunicorn:
         self.proc.wait(timeout=20)
 
 
+def postgres_cpu_seconds() -> float:
+    """User + system CPU of this machine's PostgreSQL processes so far (Linux /proc)."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdecimal():
+            continue
+        try:
+            if not (entry / "comm").read_text().startswith("postgres"):
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 # --- Load ------------------------------------------------------------------------------------
 
 def request_bytes(method: str, path: str, token: str, body: bytes = b"") -> bytes:
@@ -260,10 +276,13 @@ def _closed_loop_process(port, payloads, threads, warmup, seconds, queue):
 
 
 def saturate(port: int, payloads: list[bytes], clients: int, seconds: float,
-             processes: int = 2, warmup: float = 1.0, server: Gunicorn | None = None) -> dict:
+             processes: int = 2, warmup: float = 1.0, server: Gunicorn | None = None,
+             database_cpu=None) -> dict:
     """Closed loop: ``clients`` connections in ``processes`` processes, as fast as possible.
-    With ``server``, also the server's CPU time per request (independent of other load)."""
+    With ``server``, also the server's CPU time per request (independent of other load),
+    and with ``database_cpu`` (a function) the database server's."""
     cpu_before = server.cpu_seconds() if server else 0.0
+    db_before = database_cpu() if database_cpu else 0.0
     ctx = multiprocessing.get_context("fork")
     queue = ctx.Queue()
     per = max(1, clients // processes)
@@ -279,9 +298,11 @@ def saturate(port: int, payloads: list[bytes], clients: int, seconds: float,
     statuses = [x for part in parts for x in part[1]]
     bodies = [x for part in parts for x in part[2]]
     result = summarise(latencies, statuses, seconds, bodies)
-    if server:  # includes the warm-up second; divided by every request sent
-        sent = result["requests"] * (seconds + warmup) / seconds
+    sent = result["requests"] * (seconds + warmup) / seconds  # the warm-up second too
+    if server:
         result["cpu_ms"] = (server.cpu_seconds() - cpu_before) * 1000 / max(1, sent)
+    if database_cpu:
+        result["db_cpu_ms"] = (database_cpu() - db_before) * 1000 / max(1, sent)
     return result
 
 
@@ -304,6 +325,8 @@ def summarise(latencies, statuses, elapsed, bodies) -> dict:
 
 def row(name: str, r: dict) -> str:
     cpu = f"  server CPU {r['cpu_ms']:.2f} ms/req" if "cpu_ms" in r else ""
+    if r.get("db_cpu_ms"):  # PostgreSQL on this machine
+        cpu += f", PostgreSQL's {r['db_cpu_ms']:.2f}"
     return (f"  {name:<22} {r['requests']:>6} req  {r['rps']:>8.1f} req/s  "
             f"p50 {r['p50']:6.2f}  p90 {r['p90']:6.2f}  p99 {r['p99']:6.2f}  "
             f"max {r['max']:7.2f} ms  errors {r['errors']}  {r['outcomes']}{cpu}")
@@ -357,13 +380,17 @@ def main() -> None:
     parser.add_argument("--workers", type=int, help="default: gunicorn.conf.py's")
     parser.add_argument("--worker-class", help="default: gunicorn.conf.py's")
     parser.add_argument("--threads", type=int, help="default: gunicorn.conf.py's")
+    parser.add_argument("--no-analyze", action="store_true",
+                        help="PostgreSQL without autovacuum: do not ANALYZE between rounds")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="checkin-bench-"))
     instance = tmp / "instance"
-    database_url, drop = args.database_url, None
+    database_url, drop, analyze = args.database_url, None, None
     if database_url and database_url.startswith("postgresql"):
-        database_url, drop = _fresh_postgres(database_url)
+        database_url, drop, analyze = _fresh_postgres(database_url)
+        if args.no_analyze:
+            analyze = None
     database_url = database_url or f"sqlite:///{tmp / 'bench.sqlite'}"
     print(f"Preparing {args.attendees} attendees in {database_url.split('@')[-1]} …", flush=True)
     print(f"load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -402,8 +429,11 @@ def main() -> None:
                                 args.clients, args.seconds, server=bare_server)
             print(row(f"{n + 1}. bare endpoint", sat_bare))
             mine = fresh[n * share:(n + 1) * share]
+            if analyze:
+                analyze()
             sat = saturate(app_server.port, scan_payloads(mine, token), args.clients,
-                           args.seconds, server=app_server)
+                           args.seconds, server=app_server,
+                           database_cpu=postgres_cpu_seconds if drop else None)
             print(row(f"{n + 1}. check-in", sat))
             if sat["outcomes"].get("already_checked_in"):
                 print("     (fresh codes ran out: rescans counted; raise --attendees)")
@@ -431,7 +461,8 @@ def main() -> None:
 
 
 def _fresh_postgres(url: str):
-    """A throw-away database next to ``url``'s; returns its URL and a function to drop it."""
+    """A throw-away database next to ``url``'s; returns its URL, a function to drop it and
+    one that stands in for autovacuum's ANALYZE where the server has autovacuum off."""
     import sqlalchemy as sa
 
     name = f"eventapp_bench_{uuid.uuid4().hex[:8]}"
@@ -445,7 +476,23 @@ def _fresh_postgres(url: str):
         admin.dispose()
 
     fresh = sa.make_url(url).set(database=name).render_as_string(hide_password=False)
-    return fresh, drop
+    with admin.connect() as conn:
+        autovacuum = conn.scalar(sa.text("SHOW autovacuum")) == "on"
+    if not autovacuum:
+        print("note: autovacuum is off on this PostgreSQL server. A plan cached while the "
+              "checkin table was nearly empty would then stay (a full scan of its index on "
+              "every scan, slower each round); the bench runs ANALYZE before each round, "
+              "as autovacuum does while the table grows (--no-analyze: measure without).")
+
+    def analyze():
+        if autovacuum:
+            return
+        engine = sa.create_engine(fresh, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(sa.text("ANALYZE"))
+        engine.dispose()
+
+    return fresh, drop, analyze
 
 
 if __name__ == "__main__":
