@@ -197,7 +197,13 @@ class RawConnection:
             with contextlib.suppress(self._driver_error):  # broken: nothing left to close
                 dbapi.close()
 
-    __del__ = close  # the thread that kept it has ended
+    def __del__(self) -> None:
+        """The thread that kept it has ended. (No ``contextlib`` here: at interpreter exit
+        module globals may already be gone.)"""
+        try:  # noqa: SIM105
+            self.close()
+        except Exception:
+            pass
 
 
 _held = threading.local()
