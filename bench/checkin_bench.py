@@ -10,7 +10,7 @@ the stack (HTTP parsing, gunicorn, Flask). Phases, each bounded in requests or s
    maximum requests/s of each endpoint and their ratio; ``--rounds`` pairs, bare then
    check-in, because the floor's rate swings by ±10 % from run to run on a shared
    2-core machine (the load generator runs on the same cores): the median is reported;
-3. the stats API and the arrivals board's queries with every seeded attendee (30,000).
+3. the stats API and the arrivals board's queries with every seeded attendee (45,000).
 
 Every check-in request carries a distinct attendee's real code (first scans, the write
 path), so the server does real inserts. Targets (issue 6): p99 ≤ 25 ms at 100 scans/s,
@@ -370,11 +370,11 @@ def board_timings(data: dict, port: int, repeats: int = 30) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
-    parser.add_argument("--attendees", type=int, default=30_000,
+    parser.add_argument("--attendees", type=int, default=45_000,
                         help="enough for every saturation round to scan fresh codes")
     parser.add_argument("--rate", type=float, default=100.0)
     parser.add_argument("--seconds", type=float, default=6.0)
-    parser.add_argument("--rounds", type=int, default=3,
+    parser.add_argument("--rounds", type=int, default=5,
                         help="bare/check-in saturation pairs; the median ratio is the figure")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, help="default: gunicorn.conf.py's")
