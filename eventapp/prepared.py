@@ -29,8 +29,6 @@ from sqlalchemy.engine import Dialect
 @dataclass(frozen=True)
 class _Compiled:
     sql: str
-    names: tuple[str, ...]            # bind names, in placeholder order when positional
-    positional: bool
     defaults: dict[str, Any]          # values of binds the caller need not give
     binders: tuple[tuple[str, Any], ...]     # (name, bind processor) where there is one
     row: type | None                  # namedtuple of the result columns; None: no result
@@ -48,7 +46,6 @@ def _arguments(names: tuple[str, ...], positional: bool) -> Callable[[dict], Any
     return lambda values: tuple(values[name] for name in names)
 
 
-
 class Prepared:
     """A Core statement, compiled once per dialect, run on a DB-API connection.
 
@@ -61,12 +58,6 @@ class Prepared:
         self.column_keys = column_keys
         self.is_read = bool(getattr(statement, "is_select", False))
         self._by_dialect: dict[str, _Compiled] = {}
-
-    def _compiled(self, dialect: Dialect) -> _Compiled:
-        compiled = self._by_dialect.get(dialect.name)
-        if compiled is None:
-            compiled = self._by_dialect[dialect.name] = self._compile(dialect)
-        return compiled
 
     def _compile(self, dialect: Dialect) -> _Compiled:
         compiled = self.statement.compile(dialect=dialect, column_keys=self.column_keys)
@@ -85,13 +76,15 @@ class Prepared:
         readers = tuple((i, proc) for i, c in enumerate(columns)
                         if (proc := c.type.dialect_impl(dialect)
                             .result_processor(dialect, None)) is not None)
-        return _Compiled(str(compiled), names, compiled.positional, defaults, binders, row,
-                         readers, _arguments(names, compiled.positional))
+        return _Compiled(str(compiled), defaults, binders, row, readers,
+                         _arguments(names, compiled.positional))
 
     def all(self, connection: RawConnection, params: dict[str, Any]) -> list:
         """Run and fetch every row (named tuples), processed by the columns' types."""
-        compiled = self._by_dialect.get(connection.dialect.name) \
-            or self._compiled(connection.dialect)
+        dialect = connection.dialect
+        compiled = self._by_dialect.get(dialect.name)
+        if compiled is None:
+            compiled = self._by_dialect[dialect.name] = self._compile(dialect)
         values = params
         if compiled.defaults or compiled.binders:
             values = {**compiled.defaults, **params}
@@ -133,9 +126,9 @@ class RawConnection:
         self.dialect = engine.dialect
         self._driver_error = self.dialect.loaded_dbapi.Error
         self._dbapi = self._driver = None
-        self._dbapi = self._connect()
+        self._connect()
 
-    def _connect(self):
+    def _connect(self) -> None:
         try:
             dbapi = self.pool.connect()
         except self._driver_error as error:
@@ -146,8 +139,8 @@ class RawConnection:
         # own BEGIN, database._sqlite_pragmas).
         if self.dialect.name != "sqlite":
             self.dialect.set_isolation_level(dbapi.dbapi_connection, "AUTOCOMMIT")
-        self._driver = dbapi.dbapi_connection  # cursors straight from it: no pool wrapper
-        return dbapi
+        # Cursors come straight from the driver's connection, without the pool's wrapper.
+        self._dbapi, self._driver = dbapi, dbapi.dbapi_connection
 
     def run(self, sql: str, arguments, fetch: bool, *, idempotent: bool = False) -> list:
         """Execute ``sql`` on a fresh cursor; its rows if ``fetch``, else ``[]``.
@@ -171,7 +164,7 @@ class RawConnection:
 
     def _run(self, sql: str, arguments, fetch: bool) -> list:
         if self._dbapi is None:  # dropped by the database: open a new one
-            self._dbapi = self._connect()
+            self._connect()
         cursor = self._driver.cursor()
         try:
             cursor.execute(sql, arguments)
