@@ -11,8 +11,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from eventapp.registration.codes import ENCODED_16
+
 #: What a check-in code looks like (see ``registration/codes.py``): two base32 halves.
-CODE_PATTERN = re.compile(r"[A-Z2-7]{26}\.[A-Z2-7]{26}")
+CODE_PATTERN = re.compile(rf"{ENCODED_16}\.{ENCODED_16}")
 MAX_CODE_LENGTH = 512
 
 

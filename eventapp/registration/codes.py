@@ -24,7 +24,9 @@ ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"  # RFC 4648 base32
 _PAIRS = tuple(a + b for a in ALPHABET for b in ALPHABET)
 #: Base32 digits → the digits Python's ``int(text, 32)`` reads.
 _AS_INT_DIGITS = str.maketrans(ALPHABET, "0123456789abcdefghijklmnopqrstuv")
-_ENCODED_16 = re.compile(f"[{ALPHABET}]{{26}}")
+#: 16 bytes in base32 without padding: a nonce or a MAC.
+ENCODED_16 = f"[{ALPHABET}]{{26}}"
+_ENCODED_16 = re.compile(ENCODED_16)
 
 
 def _b32(raw: bytes) -> str:
