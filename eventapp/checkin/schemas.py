@@ -39,7 +39,7 @@ class CheckinRequest(Schema):
         code, session = data.get("code"), data.get("session")
         device, scan_id = data.get("device", ""), data.get("scan_id")
         offline = data.get("offline")
-        if (len(data) > 5 or not _QUICK_KEYS.issuperset(data)
+        if (not _QUICK_KEYS.issuperset(data)
                 or type(code) is not str or not code.strip() or len(code) > MAX_CODE_LENGTH
                 or type(session) is not str or not session.strip() or len(session) > 64
                 or type(device) is not str or len(device) > 64

@@ -254,8 +254,6 @@ def _existing(ctx: _Context, row, scan_id: str | None) -> ScanResult:
                       row.checkin_id, bool(row.from_offline_queue))
 
 
-
-
 # --- Undo -----------------------------------------------------------------------------------
 
 def undo(event: Event, checkin_id: int, reason: str, user: User) -> CheckIn:

@@ -54,7 +54,6 @@ class UploadForm(FlaskForm):
     file = FileField("Tệp Excel theo mẫu (.xlsx)")
 
 
-
 class StatusForm(FlaskForm):
     status = HiddenField()
 

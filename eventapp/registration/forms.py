@@ -46,7 +46,6 @@ class VnDateField(DateField):
             raise ValueError("Ngày không hợp lệ.") from None
 
 
-
 class SettingsForm(FlaskForm):
     issuer_parent = StringField("Cơ quan chủ quản (dòng trên)",
                                 validators=[Length(max=200, message="Tối đa 200 ký tự.")])
