@@ -55,6 +55,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from eventapp.extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
+    from eventapp import database
+
+    database.init_app(app)  # the request is the unit of work
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)

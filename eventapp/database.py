@@ -1,16 +1,34 @@
 """Database plumbing shared by every domain: the declarative base, a UTC datetime type,
-SQLite pragmas, and ``write_lock`` — the one way to serialise a check-then-insert.
+SQLite pragmas, and the one write path.
+
+The write path, the same for every domain:
+
+- services change rows and ``flush``; they never commit or roll back;
+- the request is the unit of work (``init_app``): a response below 400 commits, anything
+  else rolls back; the CLI and scripts use ``unit_of_work()``, which does the same;
+- on SQLite a writing request (POST, PUT, PATCH, DELETE) starts its transaction as
+  ``BEGIN IMMEDIATE``, so it waits (busy timeout) for the single write lock instead of
+  failing with SQLITE_BUSY when a read transaction tries to become a write;
+- a service that checks a row's state and then changes it calls ``lock(row)`` first
+  (``FOR NO KEY UPDATE`` on PostgreSQL); one that counts rows and then inserts calls
+  ``write_lock`` on the parent row.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import TypeVar
 
 import sqlalchemy as sa
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, scoped_session
+from sqlalchemy.orm import DeclarativeBase, Session, object_session, scoped_session
 from werkzeug.routing import IntegerConverter
+
+T = TypeVar("T")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -82,31 +100,118 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.close()
 
 
+#: Requests with these methods only read; every other request may write.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _wants_immediate(conn) -> bool:
+    option = conn.get_execution_options().get("sqlite_immediate")
+    if option is not None:
+        return bool(option)
+    return has_request_context() and request.method not in SAFE_METHODS
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn):
+    """BEGIN IMMEDIATE for a transaction that will write, plain BEGIN for one that reads.
+
+    In WAL mode a deferred transaction that has read and then writes gets SQLITE_BUSY at
+    once if another writer committed meanwhile (its snapshot is stale), and the busy
+    timeout does not apply; an immediate one waits for the write lock up to that timeout.
+    """
     if is_sqlite(conn):
-        mode = "IMMEDIATE" if conn.get_execution_options().get("sqlite_immediate") else ""
-        conn.exec_driver_sql(f"BEGIN {mode}".strip())
+        immediate = _wants_immediate(conn)
+        conn.info["sqlite_immediate"] = immediate
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _session(session) -> Session:
+    return session() if isinstance(session, scoped_session) else session
+
+
+def _restart_immediate(session: Session) -> None:
+    """On SQLite, make sure the transaction holds the write lock, restarting it if not.
+
+    Reads done before a restart are dropped, so nothing may be pending.
+    """
+    if session.in_transaction():
+        if session.connection().info.get("sqlite_immediate"):
+            return
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("lock the rows before changing anything in the transaction")
+        session.commit()
+    session.connection(execution_options={"sqlite_immediate": True})
 
 
 def write_lock(session, model, ident) -> None:
     """Serialise writers on one parent row until the transaction ends.
 
     Call it first thing in a service that counts rows and then inserts (quotas, caps,
-    capacity). PostgreSQL takes ``SELECT … FOR UPDATE`` on the parent row; SQLite has one
-    writer anyway, so the transaction is restarted as ``BEGIN IMMEDIATE`` — any reads done
-    before are dropped (nothing may be pending), and the count that follows is current.
+    capacity). PostgreSQL takes ``SELECT … FOR NO KEY UPDATE`` on the parent row; SQLite
+    has one writer anyway, so the transaction holds (or is restarted to take) the write
+    lock, and the count that follows is current.
     """
-    if isinstance(session, scoped_session):
-        session = session()  # db.session is a registry; work on this context's session
+    session = _session(session)
     if is_sqlite(session.get_bind()):
-        if session.new or session.dirty or session.deleted:
-            raise RuntimeError("write_lock() must come before any change in the transaction")
-        if session.in_transaction():
-            session.commit()
-        session.connection(execution_options={"sqlite_immediate": True})
+        _restart_immediate(session)
         return
     # FOR NO KEY UPDATE: serialises writers without blocking inserts whose foreign keys
     # merely reference the row (those take KEY SHARE), which avoids needless deadlocks.
     session.execute(sa.select(model.id).where(model.id == ident)
                     .with_for_update(key_share=True))
+
+
+def lock(row: T) -> T:
+    """Re-read ``row`` and keep it locked until the transaction ends; returns it.
+
+    Call it before checking a state that the change depends on (a dossier's status, a
+    question's moderation): a concurrent writer then waits, and sees this change when it
+    re-reads. Nothing of the row may be changed before the call.
+    """
+    session = object_session(row)
+    if is_sqlite(session.get_bind()):
+        _restart_immediate(session)
+        session.refresh(row)
+    else:
+        session.refresh(row, with_for_update={"key_share": True})
+    return row
+
+
+@contextmanager
+def unit_of_work(session=None) -> Iterator[Session]:
+    """Commit what the block did, or roll it all back if it raised (CLI, scripts, workers).
+
+    Writes outside a request start as BEGIN IMMEDIATE on SQLite, as a writing request does.
+    """
+    if session is None:
+        from eventapp.extensions import db
+
+        session = db.session
+    session = _session(session)
+    if is_sqlite(session.get_bind()):
+        _restart_immediate(session)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def init_app(app: Flask) -> None:
+    """The request is the unit of work: below 400 it commits, otherwise it rolls back.
+
+    A commit that fails (a constraint, the database gone) raises into the error handlers,
+    which answer 409, 503 or 500 and roll back; nothing was saved and the user is told so.
+    """
+    from eventapp.extensions import db
+
+    @app.after_request
+    def _end_unit_of_work(response):
+        session = db.session()
+        if session.in_transaction():
+            if response.status_code < 400:
+                session.commit()
+            else:
+                session.rollback()
+        return response

@@ -56,6 +56,16 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class Changed(Conflict):
+    """The row was changed by someone else between the caller's page and its request."""
+
+    code = "changed"
+
+    def __init__(self, message: str = ("Dữ liệu vừa được người khác thay đổi trong lúc bạn "
+                                       "thao tác. Vui lòng tải lại trang rồi thử lại.")):
+        super().__init__(message)
+
+
 class DeadlinePassed(DomainError):
     """Raised at or after a deadline; carries the effective deadline as ISO-8601."""
 
@@ -83,6 +93,10 @@ HTTP_MESSAGES = {
     500: "Đã có lỗi ở máy chủ. Dữ liệu đã gửi trước đó không bị ảnh hưởng.",
     503: "Máy chủ cơ sở dữ liệu tạm thời không sẵn sàng. Vui lòng thử lại sau ít phút.",
 }
+#: The database answered but every write was queued behind others for the whole busy
+#: timeout: not an outage, and nothing was saved.
+BUSY_MESSAGE = ("Máy chủ đang bận xử lý nhiều yêu cầu cùng lúc. Dữ liệu chưa được lưu; "
+                "vui lòng thử lại.")
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 413: "too_large", 429: "rate_limited",
               500: "server_error", 503: "unavailable"}
@@ -94,11 +108,11 @@ def wants_json() -> bool:
     )
 
 
-def error_response(status: int, payload: dict):
+def error_response(status: int, payload: dict, headers: dict | None = None):
     if wants_json():
-        return jsonify(payload), status
+        return jsonify(payload), status, headers or {}
     return render_template("errors/error.html", status=status,
-                           message=payload.get("message")), status
+                           message=payload.get("message")), status, headers or {}
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -136,6 +150,10 @@ def register_error_handlers(app: Flask) -> None:
             return error_response(400, {"error": "bad_request",
                                         "message": "Dữ liệu gửi lên có ký tự hoặc giá trị "
                                                    "không hợp lệ."})
+        if isinstance(error, OperationalError) and _is_lock_timeout(error):
+            app.logger.warning("write lock not obtained within the busy timeout: %s", error)
+            return error_response(503, {"error": "busy", "message": BUSY_MESSAGE},
+                                  {"Retry-After": "5"})
         if isinstance(error, OperationalError) and _is_outage(error):
             app.logger.warning("database unavailable: %s", error)
             # The page layout shows the user; do not let it reach for the database again.
@@ -149,8 +167,15 @@ def register_error_handlers(app: Flask) -> None:
         return error_response(500, {"error": "server_error", "message": HTTP_MESSAGES[500]})
 
 
+def _is_lock_timeout(error) -> bool:
+    """SQLite's busy timeout ran out, or PostgreSQL's lock_timeout: contention, not an outage."""
+    text = str(error.orig if getattr(error, "orig", None) else error).lower()
+    return "database is locked" in text or "lock timeout" in text
+
+
 def _is_outage(error) -> bool:
     text = str(error).lower()
     return any(s in text for s in ("connection", "could not connect", "server closed",
-                                   "terminating connection", "database is locked",
-                                   "unable to open database file", "disk i/o error"))
+                                   "terminating connection", "unable to open database file",
+                                   "disk i/o error", "statement timeout",
+                                   "canceling statement due to statement timeout"))
