@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 import sqlalchemy as sa
-from flask import Flask, has_request_context, request
+from flask import Flask, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, object_session, scoped_session
@@ -132,13 +132,16 @@ def _session(session) -> Session:
 def _restart_immediate(session: Session) -> None:
     """On SQLite, make sure the transaction holds the write lock, restarting it if not.
 
-    Reads done before a restart are dropped, so nothing may be pending.
+    A transaction that has already written holds the lock (and its snapshot is current,
+    or the write would have failed), so pending changes are flushed, not dropped.
+    Otherwise the reads done so far are ended and the transaction begins again, IMMEDIATE.
     """
     if session.in_transaction():
         if session.connection().info.get("sqlite_immediate"):
             return
         if session.new or session.dirty or session.deleted:
-            raise RuntimeError("lock the rows before changing anything in the transaction")
+            session.flush()
+            return
         session.commit()
     session.connection(execution_options={"sqlite_immediate": True})
 
@@ -166,7 +169,7 @@ def lock(row: T) -> T:
 
     Call it before checking a state that the change depends on (a dossier's status, a
     question's moderation): a concurrent writer then waits, and sees this change when it
-    re-reads. Nothing of the row may be changed before the call.
+    re-reads. Call it before changing the row: a change made before it is re-read away.
     """
     session = object_session(row)
     if is_sqlite(session.get_bind()):
@@ -198,8 +201,48 @@ def unit_of_work(session=None) -> Iterator[Session]:
         raise
 
 
+def after_commit(session, callback) -> None:
+    """Run ``callback`` once the transaction commits (never if it rolls back).
+
+    For work outside the database that must follow it: removing a stored file whose row
+    was deleted happens only once the deletion is saved.
+    """
+    _session(session).info.setdefault("after_commit", []).append(callback)
+
+
+def after_rollback(session, callback) -> None:
+    """Run ``callback`` if the transaction rolls back (never if it commits): a file stored
+    for a row that was not saved is removed again."""
+    _session(session).info.setdefault("after_rollback", []).append(callback)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session) -> None:
+    session.info.pop("after_rollback", None)
+    for callback in session.info.pop("after_commit", []):
+        callback()
+
+
+@event.listens_for(Session, "after_rollback")
+def _run_after_rollback(session) -> None:
+    session.info.pop("after_commit", None)
+    for callback in session.info.pop("after_rollback", []):
+        callback()
+
+
+def refused() -> None:
+    """Note that a service refused something in this request: it will commit nothing.
+
+    ``errors.DomainError`` calls it, so a view that catches a refusal to show it on the
+    page (status 200) cannot commit what the service had flushed before refusing.
+    """
+    if has_request_context():
+        g.eventapp_refused = True
+
+
 def init_app(app: Flask) -> None:
-    """The request is the unit of work: below 400 it commits, otherwise it rolls back.
+    """The request is the unit of work: it commits when the response is below 400 and no
+    service refused anything (``refused``); otherwise it rolls back.
 
     A commit that fails (a constraint, the database gone) raises into the error handlers,
     which answer 409, 503 or 500 and roll back; nothing was saved and the user is told so.
@@ -210,7 +253,7 @@ def init_app(app: Flask) -> None:
     def _end_unit_of_work(response):
         session = db.session()
         if session.in_transaction():
-            if response.status_code < 400:
+            if response.status_code < 400 and not g.get("eventapp_refused"):
                 session.commit()
             else:
                 session.rollback()

@@ -12,6 +12,8 @@ from datetime import datetime
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from eventapp.database import refused
+
 
 class DomainError(Exception):
     """A refusal a user should understand. ``code`` is stable, ``message`` Vietnamese."""
@@ -21,6 +23,7 @@ class DomainError(Exception):
 
     def __init__(self, message: str, *, code: str | None = None, **extra):
         super().__init__(message)
+        refused()  # the request that refuses commits nothing, even if a view shows the refusal
         self.message = message
         if code:
             self.code = code

@@ -15,6 +15,8 @@ from eventapp.database import UTCDateTime
 from eventapp.extensions import db
 from eventapp.units.models import Unit
 
+#: The zone of an event created from the form (an imported definition names its own).
+DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 class DeadlineKind(enum.StrEnum):
     questions = "questions"
@@ -34,7 +36,7 @@ class Event(db.Model):
     slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
     title: Mapped[str] = mapped_column(sa.Text)
     theme: Mapped[str] = mapped_column(sa.Text, default="")
-    timezone: Mapped[str] = mapped_column(sa.String(64), default="Asia/Ho_Chi_Minh")
+    timezone: Mapped[str] = mapped_column(sa.String(64), default=DEFAULT_TIMEZONE)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
     # Questions (tâm tư, đề xuất): every unit sends at least min_per_unit before the deadline.

@@ -16,6 +16,7 @@ from eventapp.errors import DeadlinePassed, Invalid
 from eventapp.events import rules
 from eventapp.events.definition import EventDef
 from eventapp.events.models import (
+    DEFAULT_TIMEZONE,
     Category,
     DeadlineExtension,
     DeadlineKind,
@@ -93,7 +94,7 @@ def grant_extension(event: Event, unit: Unit, kind: DeadlineKind | str, deadline
     audit.record("extension.grant", obj=ext, event_id=event.id,
                  summary=f"Gia hạn '{kind.label}' cho {unit.name}", before=before,
                  after={"deadline": deadline, "reason": reason}, user=user)
-    db.session.commit()
+    db.session.flush()
     return ext
 
 
@@ -102,7 +103,7 @@ def revoke_extension(ext: DeadlineExtension, user) -> None:
                  summary=f"Hủy gia hạn cho {ext.unit.name}",
                  before={"deadline": ext.deadline, "reason": ext.reason}, user=user)
     db.session.delete(ext)
-    db.session.commit()
+    db.session.flush()
 
 
 # --- Definition import ----------------------------------------------------------------------
@@ -165,7 +166,7 @@ def import_event(raw: dict, user=None) -> Event:
     audit.record("event.import" if created else "event.update", obj=event, event_id=event.id,
                  summary=f"Nhập định nghĩa sự kiện {event.slug}", before=before,
                  after=audit.snapshot(event, AUDITED_FIELDS), user=user)
-    db.session.commit()
+    db.session.flush()
     return event
 
 
@@ -201,21 +202,43 @@ def set_cap(event: Event, session: EventSession, category: Category, unit_kind: 
 
 # --- Edits from the organizer pages --------------------------------------------------------
 
-def update_event(event: Event, values: dict, user) -> Event:
-    """Apply edited settings, auditing the changed key fields."""
+def create_event(slug: str, values: dict, topics: list[str] | None, user) -> Event:
+    """A new event from the organizer's form: settings and topics, audited as one creation."""
+    if get_event(slug) is not None:
+        raise Invalid({"slug": "Mã sự kiện đã được dùng."})
+    event = Event(slug=slug, timezone=DEFAULT_TIMEZONE)
+    db.session.add(event)
+    _apply_settings(event, values)
+    db.session.flush()
+    if topics is not None:
+        replace_topics(event, topics, user)
+    audit.record("event.create", obj=event, event_id=event.id,
+                 summary=f"Tạo sự kiện {event.slug}",
+                 after=audit.snapshot(event, AUDITED_FIELDS), user=user)
+    return event
+
+
+def update_event(event: Event, values: dict, topics: list[str] | None, user) -> Event:
+    """Apply edited settings (and the topic list), auditing the changed key fields."""
     before = audit.snapshot(event, AUDITED_FIELDS)
-    for key, value in values.items():
-        setattr(event, key, value)
-    if event.question_max_per_unit is not None and \
-            event.question_max_per_unit < (event.question_min_per_unit or 0):
-        raise Invalid({"question_max_per_unit": "Số tối đa không được nhỏ hơn số tối thiểu."})
+    _apply_settings(event, values)
+    if topics is not None:
+        replace_topics(event, topics, user)
     old, new = audit.changed(before, audit.snapshot(event, AUDITED_FIELDS))
     if new:
         audit.record("event.update", obj=event, event_id=event.id,
                      summary=f"Sửa thông tin sự kiện {event.slug}", before=old, after=new,
                      user=user)
-    db.session.commit()
+    db.session.flush()
     return event
+
+
+def _apply_settings(event: Event, values: dict) -> None:
+    for key, value in values.items():
+        setattr(event, key, value)
+    if event.question_max_per_unit is not None and \
+            event.question_max_per_unit < (event.question_min_per_unit or 0):
+        raise Invalid({"question_max_per_unit": "Số tối đa không được nhỏ hơn số tối thiểu."})
 
 
 def save_session(event: Event, session: EventSession | None, values: dict, user
@@ -236,7 +259,7 @@ def save_session(event: Event, session: EventSession | None, values: dict, user
                  event_id=event.id, summary=f"Phiên {session.name}", before=before,
                  after=audit.snapshot(session, ["name", "starts_at", "ends_at", "venue",
                                                 "capacity"]), user=user)
-    db.session.commit()
+    db.session.flush()
     return session
 
 
@@ -251,7 +274,7 @@ def replace_topics(event: Event, names: list[str], user) -> None:
             event.topics.append(topic)
     for topic in existing.values():  # topics no longer listed go to the end, not away
         topic.position = len(wanted) + topic.position
-    db.session.commit()
+    db.session.flush()
 
 
 def honoring_reference_date(event: Event) -> date | None:

@@ -14,7 +14,13 @@ from eventapp.clock import now
 from eventapp.errors import Forbidden, Invalid
 from eventapp.events import services
 from eventapp.events.forms import EventForm, ExtensionForm, SessionForm
-from eventapp.events.models import DeadlineExtension, DeadlineKind, Event, EventSession
+from eventapp.events.models import (
+    DEFAULT_TIMEZONE,
+    DeadlineExtension,
+    DeadlineKind,
+    Event,
+    EventSession,
+)
 from eventapp.events.summaries import unit_summaries
 from eventapp.extensions import db
 from eventapp.forms import EmptyForm
@@ -52,20 +58,14 @@ def new():
     if request.method == "GET":
         form.nomination_unit_kinds.data = ["district"]
     if form.validate_on_submit():
-        if services.get_event(form.slug.data):
-            form.slug.errors = ["Mã sự kiện đã được dùng."]
+        try:
+            event = services.create_event(form.slug.data, *_settings(form, DEFAULT_TIMEZONE),
+                                          current_user)
+        except Invalid as error:
+            apply_errors(form, error)
         else:
-            event = Event(slug=form.slug.data, title=form.title.data.strip())
-            db.session.add(event)
-            db.session.flush()
-            try:
-                _save_settings(event, form)
-            except Invalid as error:
-                db.session.rollback()
-                apply_errors(form, error)
-            else:
-                flash("Đã tạo sự kiện. Hãy thêm các phiên và đơn vị tham gia.", "success")
-                return redirect(url_for("events.overview", slug=event.slug))
+            flash("Đã tạo sự kiện. Hãy thêm các phiên và đơn vị tham gia.", "success")
+            return redirect(url_for("events.overview", slug=event.slug))
     return render_template("events/form.html", form=form, event=None)
 
 
@@ -82,9 +82,8 @@ def edit(slug: str):
     form.slug.data = event.slug  # the slug is fixed once links and codes exist
     if form.validate_on_submit():
         try:
-            _save_settings(event, form)
+            services.update_event(event, *_settings(form, event.timezone), current_user)
         except Invalid as error:
-            db.session.rollback()
             apply_errors(form, error)
         else:
             flash("Đã lưu thông tin sự kiện.", "success")
@@ -92,16 +91,16 @@ def edit(slug: str):
     return render_template("events/form.html", form=form, event=event)
 
 
-def _save_settings(event: Event, form: EventForm) -> None:
+def _settings(form: EventForm, timezone: str) -> tuple[dict, list[str] | None]:
+    """The form's settings as the service takes them, and its topic list (if sent)."""
     values = {name: getattr(form, name).data for name in SETTING_FIELDS}
     values["title"] = values["title"].strip()
     values["theme"] = (values["theme"] or "").strip()
     values["question_min_per_unit"] = values["question_min_per_unit"] or 0
     for name in DEADLINE_FIELDS:
-        values[name] = _aware(getattr(form, name).data, event.timezone)
-    services.update_event(event, values, current_user)
-    if form.topics.data is not None:
-        services.replace_topics(event, form.topics.data.splitlines(), current_user)
+        values[name] = _aware(getattr(form, name).data, timezone)
+    topics = form.topics.data.splitlines() if form.topics.data is not None else None
+    return values, topics
 
 
 @bp.get("/<slug>/")

@@ -13,7 +13,8 @@ import sqlalchemy as sa
 
 from eventapp import audit
 from eventapp.clock import now
-from eventapp.errors import Conflict, Invalid
+from eventapp.database import lock
+from eventapp.errors import Changed, Invalid
 from eventapp.events.models import Event
 from eventapp.extensions import db
 from eventapp.nominations import eligibility as el
@@ -22,7 +23,7 @@ from eventapp.nominations.models import (
     Nomination,
     NominationStatus,
 )
-from eventapp.nominations.services import _log, assess, reference_date
+from eventapp.nominations.services import assess, log_status, reference_date
 from eventapp.text import fold
 from eventapp.units.models import Unit
 
@@ -34,17 +35,19 @@ def return_dossier(nomination: Nomination, reason: str, user) -> Nomination:
     reason = (reason or "").strip()
     if not reason:
         raise Invalid({"reason": "Cần ghi lý do trả lại để đơn vị biết cần sửa gì."})
+    lock(nomination)  # the unit's withdrawal waits, or is seen here
     if nomination.state not in DECIDABLE:
-        raise Conflict("Chỉ trả lại được hồ sơ đơn vị đã gửi.", code="not_returnable")
+        raise Changed("Chỉ trả lại được hồ sơ đơn vị đã gửi; hồ sơ vừa được thay đổi. "
+                      "Vui lòng tải lại trang.")
     before = {"status": nomination.status}
-    _log(nomination, NominationStatus.returned, user, reason)
+    log_status(nomination, NominationStatus.returned, user, reason)
     nomination.review_reason = reason
     nomination.decided_at = nomination.decided_by_id = None
     nomination.decision_auto_eligible = None
     audit.record("nomination.return", obj=nomination, event_id=nomination.event_id,
                  summary=f"Trả lại hồ sơ {nomination.full_name} ({nomination.unit.name})",
                  before=before, after={"status": nomination.status, "reason": reason}, user=user)
-    db.session.commit()
+    db.session.flush()
     return nomination
 
 
@@ -54,9 +57,10 @@ def decide(nomination: Nomination, decision: str, reason: str, checks: dict[str,
     which takes a decided dossier back to "submitted"). Approving needs every manual
     criterion ticked; rejecting needs a reason; going against the automatic result too.
     """
+    lock(nomination)  # the unit's withdrawal waits, or is seen here
     if nomination.state not in DECIDABLE:
-        raise Conflict("Hồ sơ chưa được gửi hoặc đang trả lại đơn vị; chưa xét được.",
-                       code="not_decidable")
+        raise Changed("Hồ sơ chưa được gửi, đã được rút về hoặc đang trả lại đơn vị; chưa xét "
+                      "được. Vui lòng tải lại trang.")
     reason = (reason or "").strip()
     checks = {code: bool(checks.get(code)) for code in el.MANUAL_CRITERIA}
     before = {"status": nomination.status, "manual_checks": dict(nomination.manual_checks or {}),
@@ -78,12 +82,12 @@ def decide(nomination: Nomination, decision: str, reason: str, checks: dict[str,
         raise Invalid(errors)
     nomination.manual_checks = checks
     if not decision and nomination.state != NominationStatus.submitted:
-        _log(nomination, NominationStatus.submitted, user, reason or "Hủy quyết định")
+        log_status(nomination, NominationStatus.submitted, user, reason or "Hủy quyết định")
         nomination.decided_at = nomination.decided_by_id = None
         nomination.decision_auto_eligible = None
     if decision:
         if decision != nomination.status or reason != nomination.review_reason:
-            _log(nomination, NominationStatus(decision), user, reason)
+            log_status(nomination, NominationStatus(decision), user, reason)
         nomination.review_reason = reason
         nomination.decision_auto_eligible = result.eligible
         nomination.decided_at, nomination.decided_by_id = now(), getattr(user, "id", None)
@@ -95,7 +99,7 @@ def decide(nomination: Nomination, decision: str, reason: str, checks: dict[str,
                           f"{nomination.full_name} ({nomination.unit.name})"
                           + (" — trái với kết quả tự động" if against else "")),
                  before=before, after=after, user=user)
-    db.session.commit()
+    db.session.flush()
     return nomination
 
 
@@ -133,7 +137,7 @@ def set_reading_order(event: Event, orders: dict[int, str], user) -> None:
     audit.record("nomination.reading_order", event_id=event.id,
                  summary="Sắp xếp thứ tự đọc danh sách vinh danh", before=before,
                  after={p.id: p.reading_order for p in people}, user=user)
-    db.session.commit()
+    db.session.flush()
 
 
 @dataclass
@@ -194,7 +198,7 @@ def save_certificate_settings(event: Event, values: dict, user) -> CertificateSe
     audit.record("nomination.certificate", obj=settings, event_id=event.id,
                  summary="Sửa nội dung giấy chứng nhận vinh danh", before=before,
                  after=audit.snapshot(settings, CERTIFICATE_FIELDS), user=user)
-    db.session.commit()
+    db.session.flush()
     return settings
 
 

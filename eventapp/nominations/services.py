@@ -21,7 +21,8 @@ import sqlalchemy as sa
 from eventapp import audit
 from eventapp.api import load
 from eventapp.clock import now
-from eventapp.errors import Conflict, Forbidden, Invalid, NotFound
+from eventapp.database import after_commit, after_rollback, lock
+from eventapp.errors import Changed, Conflict, Forbidden, Invalid, NotFound
 from eventapp.events import services as events
 from eventapp.events.models import DeadlineKind, Event
 from eventapp.extensions import db
@@ -158,13 +159,17 @@ def can_edit(nomination: Nomination) -> bool:
 # --- The unit's changes -------------------------------------------------------------------------
 
 def _ensure_editable(nomination: Nomination) -> None:
+    """Lock the dossier, then check it may still change: an organizer's decision on it
+    waits, or has already happened and is seen here (409 ``changed``)."""
     events.ensure_open(nomination.event, nomination.unit_id, KIND)
+    lock(nomination)
     if nomination.state not in EDITABLE:
-        raise Conflict("Hồ sơ đã gửi nên không sửa được; hãy rút hồ sơ về (khi chưa có kết quả) "
-                       "hoặc chờ Ban tổ chức trả lại.", code="not_editable")
+        raise Changed("Hồ sơ đã gửi nên không sửa được; hãy rút hồ sơ về (khi chưa có kết quả) "
+                      "hoặc chờ Ban tổ chức trả lại.")
 
 
-def _log(nomination: Nomination, to: NominationStatus, user, reason: str = "") -> None:
+def log_status(nomination: Nomination, to: NominationStatus, user, reason: str = "") -> None:
+    """Move the dossier to ``to`` and keep the step in its history (lock it first)."""
     nomination.history.append(NominationStatusChange(
         from_status=None if nomination.id is None else nomination.status, to_status=to.value,
         by_id=getattr(user, "id", None), reason=reason, at=now()))
@@ -196,7 +201,7 @@ def save_dossier(event: Event, unit: Unit, nomination: Nomination | None, raw: d
     created = nomination is None
     if created:
         nomination = Nomination(event_id=event.id, unit_id=unit.id, event=event)
-        _log(nomination, NominationStatus.draft, user)
+        log_status(nomination, NominationStatus.draft, user)
         db.session.add(nomination)
         before = None
     else:
@@ -211,7 +216,7 @@ def save_dossier(event: Event, unit: Unit, nomination: Nomination | None, raw: d
                  event_id=event.id, summary=f"Hồ sơ vinh danh {nomination.full_name} "
                                             f"({unit.name})", before=before, after=after,
                  user=user)
-    db.session.commit()
+    db.session.flush()
     return nomination
 
 
@@ -220,41 +225,43 @@ def submit(nomination: Nomination, user) -> Nomination:
     _ensure_editable(nomination)
     resent = nomination.state == NominationStatus.returned
     nomination.submitted_at = now()
-    _log(nomination, NominationStatus.submitted, user, "Gửi lại sau khi sửa" if resent else "")
+    log_status(nomination, NominationStatus.submitted, user,
+               "Gửi lại sau khi sửa" if resent else "")
     audit.record("nomination.submit", obj=nomination, event_id=nomination.event_id,
                  summary=f"{'Gửi lại' if resent else 'Gửi'} hồ sơ {nomination.full_name}",
                  after={"submitted_at": nomination.submitted_at}, user=user)
-    db.session.commit()
+    db.session.flush()
     return nomination
 
 
 def withdraw(nomination: Nomination, user) -> Nomination:
     """Take a submitted, undecided dossier back to draft (before the deadline)."""
     events.ensure_open(nomination.event, nomination.unit_id, KIND)
+    lock(nomination)
     if nomination.state != NominationStatus.submitted:
-        raise Conflict("Chỉ rút về được hồ sơ đã gửi và chưa có kết quả xét.",
-                       code="not_withdrawable")
-    _log(nomination, NominationStatus.draft, user, "Đơn vị rút hồ sơ về để sửa")
+        raise Changed("Chỉ rút về được hồ sơ đã gửi và chưa có kết quả xét; hồ sơ vừa được "
+                      "thay đổi. Vui lòng tải lại trang.")
+    log_status(nomination, NominationStatus.draft, user, "Đơn vị rút hồ sơ về để sửa")
     audit.record("nomination.withdraw", obj=nomination, event_id=nomination.event_id,
                  summary=f"Rút hồ sơ {nomination.full_name} về để sửa", user=user)
-    db.session.commit()
+    db.session.flush()
     return nomination
 
 
 def delete_dossier(nomination: Nomination, user) -> None:
     """Delete a draft (never sent, or withdrawn) with its files, before the deadline."""
     events.ensure_open(nomination.event, nomination.unit_id, KIND)
+    lock(nomination)
     if nomination.state != NominationStatus.draft:
-        raise Conflict("Chỉ xóa được hồ sơ nháp; hồ sơ đã gửi cần rút về trước.",
-                       code="not_deletable")
+        raise Changed("Chỉ xóa được hồ sơ nháp; hồ sơ đã gửi cần rút về trước.")
     names = [f.stored_name for f in nomination.files]
     audit.record("nomination.delete", obj=nomination, event_id=nomination.event_id,
                  summary=f"Xóa hồ sơ nháp {nomination.full_name}",
                  before=audit.snapshot(nomination, DOSSIER_FIELDS), user=user)
     db.session.delete(nomination)
-    db.session.commit()
+    db.session.flush()
     for name in names:
-        uploads.remove(name)
+        after_commit(db.session, lambda name=name: uploads.remove(name))
 
 
 def add_file(event: Event, unit: Unit, nomination: Nomination | None, storage, kinds: list[str],
@@ -273,25 +280,20 @@ def add_file(event: Event, unit: Unit, nomination: Nomination | None, storage, k
             raise Invalid({"file": f"Mỗi hồ sơ có tối đa {MAX_FILES} tệp; hãy xóa bớt tệp cũ."})
     checked = uploads.check(storage)
     stored, digest = uploads.store(checked)
-    try:
-        row = NominationFile(event_id=event.id, unit_id=unit.id,
-                             nomination_id=nomination.id if nomination else None, kinds=kinds,
-                             original_name=checked.name, stored_name=stored,
-                             content_type=checked.content_type, size=len(checked.data),
-                             sha256=digest, uploaded_by_id=getattr(user, "id", None),
-                             uploaded_at=now())
-        db.session.add(row)
-        db.session.flush()
-        audit.record("nomination.file_add", obj=row, event_id=event.id,
-                     summary=f"Tải lên {checked.name}"
-                             + (f" cho hồ sơ {nomination.full_name}" if nomination else
-                                f" (tờ trình của {unit.name})"),
-                     after={"kinds": kinds, "size": len(checked.data)}, user=user)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        uploads.remove(stored)
-        raise
+    after_rollback(db.session, lambda: uploads.remove(stored))  # the row was not saved
+    row = NominationFile(event_id=event.id, unit_id=unit.id,
+                         nomination_id=nomination.id if nomination else None, kinds=kinds,
+                         original_name=checked.name, stored_name=stored,
+                         content_type=checked.content_type, size=len(checked.data),
+                         sha256=digest, uploaded_by_id=getattr(user, "id", None),
+                         uploaded_at=now())
+    db.session.add(row)
+    db.session.flush()
+    audit.record("nomination.file_add", obj=row, event_id=event.id,
+                 summary=f"Tải lên {checked.name}"
+                         + (f" cho hồ sơ {nomination.full_name}" if nomination else
+                            f" (tờ trình của {unit.name})"),
+                 after={"kinds": kinds, "size": len(checked.data)}, user=user)
     return row
 
 
@@ -309,8 +311,8 @@ def delete_file(file: NominationFile, user) -> None:
                  summary=f"Xóa tệp {file.original_name}", before={"kinds": file.kinds}, user=user)
     name = file.stored_name
     db.session.delete(file)
-    db.session.commit()
-    uploads.remove(name)
+    db.session.flush()
+    after_commit(db.session, lambda: uploads.remove(name))
 
 
 def get_file(user, event: Event, file_id: int) -> NominationFile:

@@ -81,7 +81,7 @@ def present(event: Event, target, *, user) -> Stage:
         state = DialogueState(event_id=event.id)
         db.session.add(state)
     state.question_id, state.updated_at = chosen.id, now()
-    db.session.commit()
+    db.session.flush()
     return stage(event)
 
 
@@ -134,7 +134,7 @@ def record_answer(question: Question, *, answer: str, agency: str, due: date | N
         audit.record("question.answer", obj=question, event_id=question.event_id,
                      summary=f"Ghi trả lời câu #{question.id}: {_short(question.content, 60)}",
                      before=old, after=new, user=user)
-    db.session.commit()
+    db.session.flush()
     return question
 
 
@@ -167,5 +167,5 @@ def set_followup_done(question: Question, done: bool, *, user) -> Question:
                  summary=f"{'Hoàn thành' if done else 'Mở lại'} theo dõi câu #{question.id}",
                  before=before, after={"followup_done_at": question.followup_done_at},
                  user=user)
-    db.session.commit()
+    db.session.flush()
     return question

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from eventapp import audit
-from eventapp.errors import Conflict, Invalid
+from eventapp.database import lock
+from eventapp.errors import Changed, Conflict, Invalid
 from eventapp.events.models import Event, Topic
 from eventapp.extensions import db
 from eventapp.text import fold
@@ -114,20 +115,23 @@ def set_status(question: Question, status: str, *, user) -> Question:
         new = S(status)
     except ValueError:
         raise Invalid({"status": "Trạng thái không hợp lệ."}) from None
+    lock(question)  # a unit's edit or withdrawal of it waits, or is seen here
     if not rules.may_move(question.status, new):
-        raise Conflict(f"Không thể chuyển câu hỏi từ “{question.status_enum.label}” sang "
-                       f"“{new.label}”.", code="bad_status")
+        raise Changed(f"Không thể chuyển câu hỏi từ “{question.status_enum.label}” sang "
+                      f"“{new.label}”; câu hỏi vừa được thay đổi. Vui lòng tải lại trang.")
     before = {"status": question.status, "position": question.position}
     question.position = _next_position(question.event_id) if new is S.selected else None
     question.status = new.value
     _record("question.status", question, f"{new.label}", before,
             {"status": new.value, "position": question.position}, user)
-    db.session.commit()
+    db.session.flush()
     return question
 
 
 def merge(source: Question, target: Question, *, user) -> Question:
     """Merge ``source`` into ``target``; questions already merged into ``source`` follow."""
+    for question in sorted((source, target), key=lambda q: q.id):  # one lock order
+        lock(question)
     problem = rules.merge_problem(source.status, target.status, source.id == target.id,
                                   source.event_id == target.event_id)
     if problem:
@@ -142,19 +146,20 @@ def merge(source: Question, target: Question, *, user) -> Question:
     _record("question.merge", source, f"Gộp vào #{target.id}", before,
             {"status": S.merged.value, "merged_into_id": target.id,
              "followers": [c.id for c in followers]}, user)
-    db.session.commit()
+    db.session.flush()
     return target
 
 
 def unmerge(question: Question, *, user) -> Question:
     """Undo a merge: the question stands alone again, waiting for a decision."""
+    lock(question)
     if question.status_enum is not S.merged:
-        raise Conflict("Câu hỏi này không ở trạng thái đã gộp.", code="bad_status")
+        raise Changed("Câu hỏi này không còn ở trạng thái đã gộp; vui lòng tải lại trang.")
     before = {"status": question.status, "merged_into_id": question.merged_into_id}
     question.status, question.merged_into_id = S.submitted.value, None
     _record("question.unmerge", question, "Tách khỏi câu gộp", before,
             {"status": S.submitted.value, "merged_into_id": None}, user)
-    db.session.commit()
+    db.session.flush()
     return question
 
 
@@ -174,7 +179,7 @@ def set_wording(event: Event, question: Question, *, reading_text: str | None,
     old, new = audit.changed(before, audit.snapshot(question, fields))
     if new:
         _record("question.wording", question, "Sửa nội dung đọc", old, new, user)
-    db.session.commit()
+    db.session.flush()
     return question
 
 
@@ -196,15 +201,14 @@ def reorder(event: Event, ids: Sequence[int], *, user) -> list[Question]:
     except (TypeError, ValueError):
         raise Invalid({"order": "Danh sách thứ tự không hợp lệ."}) from None
     if sorted(wanted) != sorted(by_id):
-        raise Conflict("Danh sách câu hỏi được chọn đã thay đổi; hãy tải lại trang.",
-                       code="stale_order")
+        raise Changed("Danh sách câu hỏi được chọn đã thay đổi; hãy tải lại trang.")
     before = [q.id for q in current]
     for position, qid in enumerate(wanted, start=1):
         by_id[qid].position = position
     if before != wanted:
         audit.record("question.reorder", event_id=event.id, summary="Sắp xếp thứ tự đối thoại",
                      before={"order": before}, after={"order": wanted}, user=user)
-    db.session.commit()
+    db.session.flush()
     return [by_id[i] for i in wanted]
 
 

@@ -2,8 +2,9 @@
 
 The only module besides ``moderation`` and ``dialogue`` that writes questions. Every
 submission takes ``write_lock`` on the unit's ``EventUnit`` row first, then checks the
-unit's effective deadline and the hard cap, then inserts and commits — so the cap holds
-under concurrent submissions on SQLite and PostgreSQL alike.
+unit's effective deadline and the hard cap, then inserts (the request commits) — so the cap
+holds under concurrent submissions on SQLite and PostgreSQL alike. Edits and withdrawals lock
+the question's row first, so an organizer's decision and a unit's change never interleave.
 
 Decisions where the issue is silent:
 - the deadline and the cap apply to every submission, including one an organizer enters
@@ -24,8 +25,8 @@ import sqlalchemy as sa
 
 from eventapp import audit
 from eventapp.clock import now
-from eventapp.database import write_lock
-from eventapp.errors import Conflict, Invalid, NotFound
+from eventapp.database import lock, write_lock
+from eventapp.errors import Changed, Conflict, Invalid, NotFound
 from eventapp.events.models import DeadlineKind, Event, EventUnit
 from eventapp.events.services import effective_deadline, ensure_open, extension_for
 from eventapp.extensions import db
@@ -240,38 +241,32 @@ class Submission:
 
 def submit(event: Event, unit: Unit, drafts: Sequence[Draft], *, user,
            source: QuestionSource | str = QuestionSource.form) -> Submission:
-    """Save validated drafts for ``unit``: lock, deadline, cap, duplicates, insert, commit."""
+    """Save validated drafts for ``unit``: lock, deadline, cap, duplicates, insert."""
     source = QuestionSource(source)
     lock_row = participation(event, unit.id)
-    try:
-        write_lock(db.session(), EventUnit, lock_row.id)
-        ensure_open(event, unit.id, KIND)
-        existing = db.session.execute(counted(sa.select(Question.id, Question.folded).where(
-            Question.event_id == event.id, Question.unit_id == unit.id))).all()
-        problem = rules.quota_problem(len(existing), event.question_max_per_unit, len(drafts))
-        if problem:
-            raise Conflict(problem, code="quota_full", unit=unit.code, unit_count=len(existing),
-                           min_per_unit=event.question_min_per_unit,
-                           max_per_unit=event.question_max_per_unit)
-        _refuse_duplicates(drafts, {rules.dedupe_key(f): qid for qid, f in existing},
-                           single=source in (QuestionSource.form, QuestionSource.api))
-        created = [Question(event_id=event.id, unit_id=unit.id, topic_id=d.topic_id,
-                            content=d.content, folded=fold(d.content), asker_name=d.asker_name,
-                            asker_position=d.asker_position, source=source.value,
-                            created_by_id=getattr(user, "id", None)) for d in drafts]
-        db.session.add_all(created)
-        db.session.flush()
-        result = Submission(created, len(existing) + len(created))
-        what = created[0].content if len(created) == 1 else f"{len(created)} câu hỏi"
-        audit.record("question.submit", obj=created[0] if len(created) == 1 else None,
-                     event_id=event.id, summary=f"{unit.name} gửi {_short(what)}",
-                     after={"ids": [q.id for q in created], "source": source.value},
-                     user=user)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    return result
+    write_lock(db.session, EventUnit, lock_row.id)
+    ensure_open(event, unit.id, KIND)
+    existing = db.session.execute(counted(sa.select(Question.id, Question.folded).where(
+        Question.event_id == event.id, Question.unit_id == unit.id))).all()
+    problem = rules.quota_problem(len(existing), event.question_max_per_unit, len(drafts))
+    if problem:
+        raise Conflict(problem, code="quota_full", unit=unit.code, unit_count=len(existing),
+                       min_per_unit=event.question_min_per_unit,
+                       max_per_unit=event.question_max_per_unit)
+    _refuse_duplicates(drafts, {rules.dedupe_key(f): qid for qid, f in existing},
+                       single=source in (QuestionSource.form, QuestionSource.api))
+    created = [Question(event_id=event.id, unit_id=unit.id, topic_id=d.topic_id,
+                        content=d.content, folded=fold(d.content), asker_name=d.asker_name,
+                        asker_position=d.asker_position, source=source.value,
+                        created_by_id=getattr(user, "id", None)) for d in drafts]
+    db.session.add_all(created)
+    db.session.flush()
+    what = created[0].content if len(created) == 1 else f"{len(created)} câu hỏi"
+    audit.record("question.submit", obj=created[0] if len(created) == 1 else None,
+                 event_id=event.id, summary=f"{unit.name} gửi {_short(what)}",
+                 after={"ids": [q.id for q in created], "source": source.value},
+                 user=user)
+    return Submission(created, len(existing) + len(created))
 
 
 def _refuse_duplicates(drafts: Sequence[Draft], existing: dict[str, int], single: bool) -> None:
@@ -285,12 +280,16 @@ def _refuse_duplicates(drafts: Sequence[Draft], existing: dict[str, int], single
 
 
 def ensure_unit_may_change(event: Event, question: Question) -> None:
-    """Edits and withdrawals: before the unit's effective deadline, and while unprocessed."""
+    """Edits and withdrawals: before the unit's effective deadline, and while unprocessed.
+
+    The row is locked first: an organizer's decision on it waits, or has already happened
+    and is seen here (409 ``changed``).
+    """
     ensure_open(event, question.unit_id, KIND)
+    lock(question)
     if question.status_enum not in rules.UNIT_EDITABLE:
-        raise Conflict("Ban tổ chức đã xử lý câu hỏi này (" + question.status_enum.label.lower()
-                       + "); không thể sửa hoặc rút nữa. Liên hệ Ban tổ chức nếu cần.",
-                       code="locked")
+        raise Changed("Ban tổ chức đã xử lý câu hỏi này (" + question.status_enum.label.lower()
+                      + "); không thể sửa hoặc rút nữa. Liên hệ Ban tổ chức nếu cần.")
 
 
 def edit(event: Event, question: Question, values: dict, *, user) -> Question:
@@ -314,7 +313,7 @@ def edit(event: Event, question: Question, values: dict, *, user) -> Question:
     if changed:
         audit.record("question.edit", obj=question, event_id=event.id,
                      summary=f"Sửa câu hỏi #{question.id}", before=old, after=changed, user=user)
-    db.session.commit()
+    db.session.flush()
     return question
 
 
@@ -327,7 +326,7 @@ def withdraw(event: Event, question: Question, *, user) -> Question:
     audit.record("question.withdraw", obj=question, event_id=event.id,
                  summary=f"Rút câu hỏi #{question.id}: {_short(question.content)}",
                  before={"status": "submitted"}, after={"status": "withdrawn"}, user=user)
-    db.session.commit()
+    db.session.flush()
     return question
 
 

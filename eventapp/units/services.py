@@ -57,7 +57,7 @@ def save_unit(event: Event, unit: Unit | None, code: str, name: str, kind: str, 
         action = "unit.update"
     audit.record(action, obj=unit, event_id=event.id, summary=f"{unit.code} — {unit.name}",
                  after=values, user=actor)
-    db.session.commit()
+    db.session.flush()
     return unit
 
 
@@ -84,7 +84,7 @@ def import_units(event: Event, data: bytes, actor) -> int:
         upsert_participation(event, **values)
     audit.record("unit.import", event_id=event.id, summary=f"Nhập {len(clean)} đơn vị từ Excel",
                  after={"codes": [v["code"] for v in clean]}, user=actor)
-    db.session.commit()
+    db.session.flush()
     return len(clean)
 
 
