@@ -100,14 +100,14 @@ def _load_definition(path: Path) -> dict:
 @with_appcontext
 def import_event(file: Path):
     """Create or update (by slug) an event from a JSON definition; prints the slug last."""
+    from eventapp.database import unit_of_work
     from eventapp.events.services import import_event as do_import
-    from eventapp.extensions import db
 
     data = _load_definition(file)
     try:
-        event = do_import(data)
+        with unit_of_work():
+            event = do_import(data)
     except Invalid as error:
-        db.session.rollback()
         _fail(_invalid_message(error))
     click.echo(f"Đã nhập sự kiện: {event.title[:80]}…")
     click.echo(event.slug)
@@ -121,12 +121,14 @@ def demo(password: str):
     """Load the seed's event (Bến Tre, 14/02/2020) and demo accounts."""
     from eventapp.accounts.services import create_user as create
     from eventapp.accounts.services import find_user
+    from eventapp.database import unit_of_work
     from eventapp.events.services import import_event as do_import
 
     upgrade_schema()
     data = json.loads(resources.files("eventapp.events").joinpath("demo_event.json")
                       .read_text(encoding="utf-8"))
-    event = do_import(data)
+    with unit_of_work():
+        event = do_import(data)
     accounts = [("bantochuc@demo.vn", "organizer", None, "Ban Thanh thiếu nhi trường học"),
                 ("checkin@demo.vn", "checkin", None, "Tổ đón tiếp")]
     accounts += [(f"{u['code'].lower()}@demo.vn", "unit", u["code"], u["name"])
