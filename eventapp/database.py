@@ -176,7 +176,9 @@ def lock(row: T) -> T:
         _restart_immediate(session)
         session.refresh(row)
     else:
-        session.refresh(row, with_for_update={"key_share": True})
+        # OF the row's own table: eager joins to other tables are outer joins, which
+        # PostgreSQL cannot lock (and need not: only this row's state is checked).
+        session.refresh(row, with_for_update={"key_share": True, "of": type(row)})
     return row
 
 
