@@ -78,10 +78,15 @@ def make_app(env: dict, **config):
                 os.environ[key] = value
 
 
+#: The password of every account ``seed_surge_event`` makes (``<code>@surge.vn``).
+SURGE_PASSWORD = "thu-tai-" + secrets.token_hex(6)
+
+
 def seed_surge_event(app, units: int, *, slug: str = "surge", questions_max: int = 15,
                      delegates_cap: int = 5, capacity: int | None = None) -> dict[str, str]:
     """An open event with ``units`` district units, one unit account and API token each,
-    and an organizer. Returns ``{unit code: token}`` plus ``"__organizer__"``."""
+    and an organizer. Returns ``{unit code: token}`` plus ``"__organizer__"``; every
+    account's password is ``SURGE_PASSWORD``."""
     from eventapp.accounts.models import ApiToken, User
     from eventapp.cli import upgrade_schema
     from eventapp.events.services import import_event
@@ -108,7 +113,7 @@ def seed_surge_event(app, units: int, *, slug: str = "surge", questions_max: int
         event = import_event(definition)
         units_by_code = {u.code: u for u in event.units}
         password = User(email="x", role="organizer")
-        password.set_password(secrets.token_hex(8))
+        password.set_password(SURGE_PASSWORD)
         rows = [("__organizer__", None, "organizer")] + [(c, u, "unit")
                                                            for c, u in units_by_code.items()]
         for code, unit, role in rows:

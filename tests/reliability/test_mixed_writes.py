@@ -25,7 +25,7 @@ from tests.conftest import PASSWORD, run_concurrently
 pytestmark = pytest.mark.concurrency
 
 SLUG = "doi-thoai-2020"
-ROUNDS = 4
+ROUNDS = 10
 CANCELS = 4
 BEFORE_EVERY_DEADLINE = datetime(2020, 2, 1, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 CRITERIA = ("achievements", "duties", "ethics", "initiatives")
