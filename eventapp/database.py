@@ -82,7 +82,8 @@ def is_sqlite(engine_or_conn) -> bool:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
-    """WAL, foreign keys and a busy timeout on every SQLite connection.
+    """WAL and foreign keys on every SQLite connection (the busy timeout is the driver's
+    ``timeout``, from ``SQLITE_BUSY_TIMEOUT_MS``).
 
     Autocommit at the driver level lets the ``begin`` hook below issue BEGIN itself, so a
     transaction that must serialise can start as BEGIN IMMEDIATE.
@@ -95,8 +96,6 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    timeout = connection_record.info.get("busy_timeout_ms", 30_000)
-    cursor.execute(f"PRAGMA busy_timeout={int(timeout)}")
     cursor.close()
 
 

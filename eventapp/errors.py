@@ -155,19 +155,24 @@ def register_error_handlers(app: Flask) -> None:
                                                    "không hợp lệ."})
         if isinstance(error, OperationalError) and _is_lock_timeout(error):
             app.logger.warning("write lock not obtained within the busy timeout: %s", error)
+            _page_without_database()
             return error_response(503, {"error": "busy", "message": BUSY_MESSAGE},
                                   {"Retry-After": "5"})
         if isinstance(error, OperationalError) and _is_outage(error):
             app.logger.warning("database unavailable: %s", error)
-            # The page layout shows the user; do not let it reach for the database again.
-            from flask import g
-
-            from eventapp.extensions import login_manager
-
-            g._login_user = login_manager.anonymous_user()
+            _page_without_database()
             return error_response(503, {"error": "unavailable", "message": HTTP_MESSAGES[503]})
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
         return error_response(500, {"error": "server_error", "message": HTTP_MESSAGES[500]})
+
+
+def _page_without_database() -> None:
+    """The page layout shows the user; it must not reach for a database that failed."""
+    from flask import g
+
+    from eventapp.extensions import login_manager
+
+    g._login_user = login_manager.anonymous_user()
 
 
 def _is_lock_timeout(error) -> bool:
