@@ -4,13 +4,10 @@
 import {fingerprint, readCode} from "./codes.js";
 import {fold} from "./format.js";
 
-const OK = 0, CHECKED_IN = 1, REVOKED = 2, NOT_INVITED = 3;
+const OK = 0, CHECKED_IN = 1;  // then 2 revoked, 3 not invited to this session
+/** By an entry's status: how the name search labels it, and the server's answer to a scan. */
 const SEARCH_STATUS = ["ok", "checked_in", "revoked", "not_invited"];
-const JUDGED = {};
-JUDGED[OK] = "checked_in";
-JUDGED[CHECKED_IN] = "already_checked_in";
-JUDGED[REVOKED] = "revoked";
-JUDGED[NOT_INVITED] = "not_invited";
+const SCAN_RESULT = ["checked_in", "already_checked_in", "revoked", "not_invited"];
 
 export class OfflineTable {
   /** ``rule`` is the page config's code rule; ``store`` keeps the table (see store.js). */
@@ -84,7 +81,7 @@ export class OfflineTable {
       entry = this.byId.get(scan.attendeeId);
     }
     if (!entry) { return {result: "unknown_code"}; }
-    return {result: JUDGED[entry[1]], attendee: this.person(entry), checked_in_time: entry[6]};
+    return {result: SCAN_RESULT[entry[1]], attendee: this.person(entry), checked_in_time: entry[6]};
   }
 
   /** The person behind a scan, if the table knows them (for a repeated offline scan). */

@@ -139,7 +139,7 @@ function submitCode(raw, typed) {
   const now = Date.now();
   // The same QR held in front of the camera is one scan; a typed repeat is a real repeat.
   if (!typed && code === state.lastCode && now - state.lastAt < REPEAT_MS) {
-    state.ignoredRepeats += 1;
+    state.ignoredRepeats += 1;  // shown on <body>: proof the camera still reads, for tests
     document.body.setAttribute("data-ignored-repeats", state.ignoredRepeats);
     return;
   }
