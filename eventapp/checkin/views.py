@@ -85,10 +85,13 @@ def index():
 @staff_required
 def scanner(slug: str, session_key: str):
     event, session = _event_session(slug, session_key)
+    # The door reads codes and words its answers as the server does, online and offline.
     config = {
         "event": event.slug, "session": session.key, "sessionName": session.name,
         "tz": event.timezone,
         "user": current_user.display_name,
+        "code": {"pattern": rules.CODE_PATTERN.pattern, "maxLength": rules.MAX_CODE_LENGTH},
+        "outcomes": {o.value: {"message": o.message, "colour": o.colour} for o in rules.Outcome},
         "urls": {
             "scan": url_for(".scan", slug=slug, session_key=session.key),
             "codes": url_for(".codes", slug=slug, session_key=session.key),
@@ -96,6 +99,7 @@ def scanner(slug: str, session_key: str):
             "attendee": url_for(".attendee_checkin", slug=slug, session_key=session.key,
                                 attendee_id=0),
             "ping": url_for("core.healthz"),
+            "zxing": url_for("static", filename="vendor/zxing/zxing.min.js"),
         },
     }
     return render_template("checkin/scanner.html", event=event, session=session, config=config)

@@ -5,6 +5,7 @@ the live board. Screenshots go to tests/artifacts/checkin-*.png."""
 from __future__ import annotations
 
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -18,9 +19,10 @@ import qrcode
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from eventapp.checkin import services
+from eventapp.checkin import rules, services
 from eventapp.checkin.models import CheckIn
 from eventapp.extensions import db
+from eventapp.formatting import local_time
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, browser_login
 
 pytestmark = pytest.mark.browser
@@ -165,12 +167,104 @@ def test_camera_scans_a_printed_qr_code(live_server, chromium, users, people, co
         assert engine in ("zxing", "native")
         page.screenshot(path=str(artifacts / "checkin-scanner-360-camera.png"))
         # The code stays in front of the camera: one check-in, not a stream of repeats.
-        page.wait_for_timeout(1500)
+        page.wait_for_function("() => Number(document.body.dataset.ignoredRepeats) >= 3")
         db.session.rollback()
         assert db.session.scalar(sa.select(sa.func.count(CheckIn.id))) == 1
         assert not errors
     finally:
         browser.close()
+
+
+# --- The door reads codes as the server does, online and offline ------------------------------
+
+WRAPPED = "https://doithoai.tinhdoan.vn/c/{}?nguon=qr"  # what some QR apps hand over
+
+
+def test_a_url_wrapped_code_is_accepted_offline_as_online(
+        live_server, chromium, users, event, people, code_of, artifacts):
+    """Green online, and valid offline too (it was red offline): the page reads codes with
+    the server's pattern and words refusals with its messages. The phone is set to English
+    in New York; times stay the event's, 24-hour."""
+    context = chromium.new_context(**{**PHONE, "locale": "en-US",
+                                      "timezone_id": "America/New_York"})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        open_scanner(page, live_server, users["checkin"], device="Cửa 4")
+        scan(page, WRAPPED.format(code_of(people["an"])))
+        assert "Nguyễn Văn Ấn" in result(page, "checked_in")
+        scan(page, WRAPPED.format(code_of(people["huy"])))
+        result(page, "revoked")
+        online_refusal = page.inner_text("#ci-result .ci-result-title")
+
+        context.set_offline(True)  # the hall's Wi-Fi drops
+        scan(page, WRAPPED.format(code_of(people["binh"])))
+        text = result(page, "queued")
+        assert "Hợp lệ — chờ đồng bộ" in text and "Trần Thị Bình" in text
+        assert page.get_attribute("#ci-net", "data-online") == "0"
+        page.screenshot(path=str(artifacts / "checkin-scanner-360-offline-url.png"))
+        scan(page, "  " + code_of(people["binh"]).lower())  # the same code, bare
+        assert "(chờ đồng bộ)" in result(page, "queued_again")
+        scan(page, WRAPPED.format(code_of(people["huy"])))
+        result(page, "revoked")
+        offline_refusal = page.inner_text("#ci-result .ci-result-title")
+        assert offline_refusal == online_refusal == rules.Outcome.revoked.message
+        scan(page, WRAPPED.format("KHONG-PHAI-MA"))
+        assert rules.Outcome.unknown_code.message in result(page, "unknown_code")
+        assert page.inner_text("#ci-queue") == "2 chờ đồng bộ"  # Bình's and the refusal's
+        db.session.rollback()
+        assert db.session.scalar(sa.select(sa.func.count(CheckIn.id))) == 1
+
+        context.set_offline(False)
+        page.wait_for_selector("#ci-queue[hidden]", state="attached", timeout=20_000)
+        db.session.rollback()
+        rows = {r.attendee_id: r for r in db.session.scalars(sa.select(CheckIn))}
+        assert set(rows) == {people["an"].id, people["binh"].id}
+        binh = rows[people["binh"].id]
+        assert binh.from_offline_queue and binh.device == "Cửa 4"
+        problems = page.inner_text("#ci-problems")
+        assert "Phạm Đã Hủy" in problems and "Trần Thị Bình" not in problems
+
+        moments = {local_time(binh.recorded_at + timedelta(minutes=m), event.timezone)
+                   for m in range(-2, 3)}
+        times = page.locator("#ci-recent li > span.text-nowrap").all_inner_texts()
+        assert len(times) == 6 and set(times) <= moments, (times, moments)
+        assert not errors
+    finally:
+        context.close()
+
+
+def _code_samples(code: str) -> list:
+    """What scanners and QR apps may type: the code bare, wrapped, cased, padded, next to
+    look-alikes and non-ASCII letters, and around the length limit (in code points)."""
+    pieces = [code, code.lower(), "https://x.vn/c/", "?a=1&b=", " ", "\r\n", "\t", "\u00a0",
+              ".", "AAAAA", "Z", "2", "8", "ı", "ﬁ", "é", "😀", "/", code[:26], code[27:]]
+    rng = random.Random(13)
+    samples = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 6)))
+               for _ in range(300)]
+    limit = rules.MAX_CODE_LENGTH
+    return samples + [None, "", "A" + code, code + "7", code.replace(".", ". "),
+                      code + "😀" * (limit - len(code)), code + "😀" * (limit + 1 - len(code)),
+                      " " * (limit - len(code)) + code, " " * (limit + 1 - len(code)) + code]
+
+
+def test_the_page_reads_codes_with_the_servers_rule(live_server, page, users, people, code_of,
+                                                    artifacts):
+    browser_login(page, live_server, users["checkin"])
+    page.goto(live_server + SCANNER)
+    page.wait_for_selector("body[data-scanner-ready='1']")
+    page.screenshot(path=str(artifacts / "checkin-scanner-1280-ready.png"))
+    samples = _code_samples(code_of(people["an"]))
+    read = page.evaluate("""async (samples) => {
+        const {readCode} = await import("/static/js/checkin/codes.js");
+        const config = JSON.parse(document.getElementById("checkin-config").textContent);
+        return samples.map((raw) => readCode(raw, config.code));
+    }""", samples)
+    expected = [rules.extract_code(raw) for raw in samples]
+    assert read == expected
+    assert sum(code is not None for code in expected) > 100  # the samples do hold codes
 
 
 # --- Offline: the server really stops and restarts on the same port ---------------------------
