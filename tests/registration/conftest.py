@@ -31,3 +31,23 @@ def add(event, users):
         return services.register(event, user, raw)
 
     return register
+
+
+@pytest.fixture
+def limits(event):
+    """``limits(default_max=…, reserved={session key: seats}, organizer_only={key: bool})``:
+    change the event's registration limits as its definition would, and commit."""
+    from eventapp.extensions import db
+    from eventapp.registration import settings
+
+    def change(default_max="keep", reserved=None, organizer_only=None):
+        current = settings.default_max_per_unit(event)
+        settings.store(event, current if default_max == "keep" else default_max,
+                       organizer_only or {}, reserved or {})
+        db.session.commit()
+
+    return change
+
+
+#: No seats held back for guests in either session of the seed.
+NO_RESERVATION = {"doi-thoai": 0, "so-ket": 0}
