@@ -25,7 +25,6 @@ import sqlalchemy as sa
 from eventapp import audit
 from eventapp.clock import now
 from eventapp.database import is_sqlite, write_lock
-from eventapp.database import lock as lock_row
 from eventapp.errors import Changed, Conflict, Forbidden, Invalid, NotFound
 from eventapp.events.models import (
     Category,
@@ -186,6 +185,17 @@ def lock(event_id: int, unit_id: int | None, session_ids: Iterable[int]) -> None
         locks = locks[:1]  # one BEGIN IMMEDIATE already serialises every writer
     for model, ident in locks:
         write_lock(session, model, ident)
+
+
+def lock_row(attendee: Attendee) -> Attendee:
+    """Lock the attendee's row until the transaction ends and re-read it.
+
+    Not ``database.lock``: its refresh carries the joined unit (an outer join), and
+    PostgreSQL refuses FOR NO KEY UPDATE on the nullable side of an outer join.
+    """
+    write_lock(db.session, Attendee, attendee.id)
+    db.session.refresh(attendee)
+    return attendee
 
 
 def maxima(event: Event, unit: Unit | None) -> dict[rules.LimitKey, int]:
