@@ -9,6 +9,8 @@ from collections import Counter
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from eventapp.errors import Invalid
@@ -302,3 +304,23 @@ def test_rules_keys_and_counts():
     assert rules.unit_maxima({1: 10, 2: None, 3: 5}, {1: 4, 2: 3}, 10) == {
         ("default", 1): 10, ("units", 1): 6, ("default", 2): 10, ("default", 3): 10}
     assert rules.unit_maxima({1: 10}, {1: 4}, None) == {("units", 1): 6}
+
+
+@given(capacity=st.integers(1, 12), reserved=st.integers(0, 12), default_max=st.integers(0, 6),
+       rows=st.lists(st.sampled_from([1, 2, 3]), max_size=30))
+def test_accepted_unit_rows_never_pass_a_limit(capacity, reserved, default_max, rows):
+    """Rows of one unit in session 1 (category 1 capped at 2, 2 uncapped, 3 organizer-only):
+    what ``over_limits`` accepts, counted back the way the
+    database counts it (``unit_used``), stays within every limit."""
+    reserved = min(reserved, capacity)
+    limits = {rules.capacity_key(1): capacity, rules.cap_key(1, 1): 2,
+              **rules.unit_maxima({1: capacity}, {1: reserved}, default_max)}
+    closed = {3}
+    needs = [rules.keys_for([1], category, limits, closed) for category in rows]
+    refused = rules.over_limits(limits, {}, needs)
+    accepted = Counter(category for i, category in enumerate(rows) if i not in refused)
+    counted = rules.unit_used({(1, c): n for c, n in accepted.items()}, limits, closed)
+    assert counted.get(rules.cap_key(1, 1), 0) <= 2
+    assert counted.get(rules.default_key(1), 0) <= default_max
+    assert accepted[1] + accepted[2] <= capacity - reserved
+    assert sum(accepted.values()) <= capacity
