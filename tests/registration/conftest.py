@@ -21,14 +21,17 @@ def open_registration(set_now):
 
 @pytest.fixture
 def add(event, users):
-    """``add(user, full_name, **fields)``: register through the service, as ``user``."""
+    """``add(user, full_name, **fields)``: register through the service, as ``user``, and
+    commit or roll back as the request around it would."""
+    from eventapp.database import unit_of_work
     from eventapp.registration import services
 
     def register(user, full_name, **fields):
         raw = {"full_name": full_name, "category": "tpt-doi", "sessions": ["doi-thoai"],
                "phone": "", "email": ""}
         raw.update(fields)
-        return services.register(event, user, raw)
+        with unit_of_work():
+            return services.register(event, user, raw)
 
     return register
 
