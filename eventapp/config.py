@@ -40,6 +40,9 @@ class Defaults:
     LOGIN_RATE_LIMIT = "10 per minute"
     TIMEZONE = "Asia/Ho_Chi_Minh"
     UPLOAD_FOLDER: str | None = None  # default: <instance>/uploads
+    # Storage per unit and event (nominations/uploads.py); letters are capped at 5.
+    UPLOAD_MAX_DOSSIERS_PER_UNIT = 50
+    UPLOAD_MAX_BYTES_PER_UNIT = 200 * 1024 * 1024
     TLS = False
     #: Behind a reverse proxy (nginx): honour X-Forwarded-* from one hop.
     PROXY_FIX = False

@@ -47,11 +47,20 @@ class SessionDef(Schema):
     capacity = fields.Integer(load_default=None, allow_none=True,
                               validate=validate.Range(min=1, error="Phải lớn hơn 0."))
     agenda = fields.List(fields.String(validate=not_blank), load_default=list)
+    #: Seats kept for the organizer's guests; units together fill at most capacity − reserved.
+    reserved = fields.Integer(load_default=0, validate=validate.Range(
+        min=0, max=1_000_000, error="Phải từ 0 đến 1.000.000."))
 
     @validates_schema
     def _order(self, data, **kwargs):
         if data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
             raise ValidationError("Giờ kết thúc phải sau giờ bắt đầu.", "ends_at")
+        if data.get("reserved") and data.get("capacity") is None:
+            raise ValidationError("Chỉ giữ chỗ được khi phiên có sức chứa (capacity).",
+                                  "reserved")
+        if data.get("reserved") and data["reserved"] > data["capacity"]:
+            raise ValidationError("Số chỗ giữ cho khách mời không được vượt sức chứa của phiên.",
+                                  "reserved")
 
 
 class QuestionsDef(Schema):
@@ -76,6 +85,8 @@ class CategoryDef(Schema):
 
     key = fields.String(required=True, validate=_key)
     name = fields.String(required=True, validate=not_blank)
+    #: Only the organizer registers people in it; units cannot choose it.
+    organizer_only = fields.Boolean(load_default=False)
 
 
 class CapDef(Schema):
@@ -95,6 +106,9 @@ class RegistrationDef(Schema):
     deadline = AwareDateTime(load_default=None, allow_none=True)
     categories = fields.List(fields.Nested(CategoryDef), load_default=list)
     caps = fields.List(fields.Nested(CapDef), load_default=list)
+    #: Per unit and session, in the categories no cap covers; null: no such limit.
+    default_max_per_unit = fields.Integer(load_default=10, allow_none=True, validate=validate.Range(
+        min=0, max=1_000_000, error="Phải từ 0 đến 1.000.000."))
 
 
 class NominationsDef(Schema):

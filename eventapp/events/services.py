@@ -27,6 +27,7 @@ from eventapp.events.models import (
     Topic,
 )
 from eventapp.extensions import db
+from eventapp.registration import settings as registration_settings
 from eventapp.units.models import Unit
 
 #: Fields whose changes the audit log records with before/after values.
@@ -163,6 +164,10 @@ def import_event(raw: dict, user=None) -> Event:
     for item in reg["caps"]:
         set_cap(event, sessions[item["session"]], categories[item["category"]],
                 item["unit_kind"], item["max_per_unit"])
+    registration_settings.store(
+        event, reg["default_max_per_unit"],
+        {c["key"]: c["organizer_only"] for c in reg["categories"]},
+        {s["key"]: s["reserved"] for s in data["sessions"]})
     audit.record("event.import" if created else "event.update", obj=event, event_id=event.id,
                  summary=f"Nhập định nghĩa sự kiện {event.slug}", before=before,
                  after=audit.snapshot(event, AUDITED_FIELDS), user=user)

@@ -279,6 +279,8 @@ def add_file(event: Event, unit: Unit, nomination: Nomination | None, storage, k
         if len(nomination.files) >= MAX_FILES:
             raise Invalid({"file": f"Mỗi hồ sơ có tối đa {MAX_FILES} tệp; hãy xóa bớt tệp cũ."})
     checked = uploads.check(storage)
+    uploads.ensure_room(event.id, unit.id, nomination.id if nomination else None,
+                        len(checked.data))
     stored, digest = uploads.store(checked)
     after_rollback(db.session, lambda: uploads.remove(stored))  # the row was not saved
     row = NominationFile(event_id=event.id, unit_id=unit.id,

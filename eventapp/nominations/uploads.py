@@ -4,6 +4,10 @@
 Accepted: PDF (``%PDF-``), DOCX (a zip holding ``word/document.xml``), JPEG, PNG and WebP
 images that Pillow can actually decode. Legacy .doc, spreadsheets, HTML, executables and
 anything else are refused with a Vietnamese message.
+
+Storage per unit and event (``ensure_room``): at most 5 submission letters (tờ trình),
+``UPLOAD_MAX_DOSSIERS_PER_UNIT`` dossiers holding files, ``UPLOAD_MAX_BYTES_PER_UNIT`` bytes
+in all (200 MB by default), so that no unit can fill the laptop's disk.
 """
 
 from __future__ import annotations
@@ -17,11 +21,14 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import current_app
 
 from eventapp.errors import Invalid
 
 MAX_BYTES = 10 * 1024 * 1024
+#: Submission letters (tờ trình) one unit keeps per event: new versions, not an archive.
+MAX_LETTERS = 5
 #: Refuse zip bombs: a DOCX whose parts expand past this is not a dossier document.
 MAX_DOCX_UNCOMPRESSED = 200 * 1024 * 1024
 KINDS = {"pdf": ("application/pdf", ".pdf"),
@@ -110,6 +117,49 @@ def check(storage, field: str = "file") -> Checked:
     if kind is None:
         raise Invalid({field: REFUSED})
     return Checked(data, kind, clean_name(storage.filename, kind))
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".replace(".", ",").removesuffix(",0")
+
+
+def ensure_room(event_id: int, unit_id: int, nomination_id: int | None, size: int) -> None:
+    """Raise ``Invalid`` (field ``file``) when a new file of ``size`` bytes, as a letter
+    (``nomination_id`` None) or in that dossier, would pass the unit's storage limits.
+
+    Takes the unit's participation row first, so that two uploads at once cannot both
+    pass the count.
+    """
+    from eventapp.database import write_lock
+    from eventapp.events.models import EventUnit
+    from eventapp.extensions import db
+    from eventapp.nominations.models import NominationFile
+
+    participation = db.session.scalar(sa.select(EventUnit.id).where(
+        EventUnit.event_id == event_id, EventUnit.unit_id == unit_id))
+    write_lock(db.session, EventUnit, participation)
+    mine = sa.select(NominationFile).where(NominationFile.event_id == event_id,
+                                           NominationFile.unit_id == unit_id).subquery()
+    letters, used, dossiers, here = db.session.execute(sa.select(
+        sa.func.count().filter(mine.c.nomination_id.is_(None)),
+        sa.func.coalesce(sa.func.sum(mine.c.size), 0),
+        sa.func.count(sa.distinct(mine.c.nomination_id)),
+        sa.func.count().filter(mine.c.nomination_id == nomination_id))).one()
+    config = current_app.config
+    if nomination_id is None and letters >= MAX_LETTERS:
+        raise Invalid({"file": f"Đơn vị đã có {letters} tờ trình (tối đa {MAX_LETTERS}); hãy "
+                               "xóa tờ trình cũ trước khi tải tờ trình mới lên."})
+    max_dossiers = config["UPLOAD_MAX_DOSSIERS_PER_UNIT"]
+    if nomination_id is not None and not here and dossiers >= max_dossiers:
+        raise Invalid({"file": f"Đơn vị đã có tệp trong {dossiers} hồ sơ (tối đa "
+                               f"{max_dossiers} hồ sơ mỗi đơn vị); không tải thêm tệp cho hồ "
+                               "sơ mới được. Liên hệ Ban tổ chức nếu cần thêm."})
+    max_bytes = config["UPLOAD_MAX_BYTES_PER_UNIT"]
+    if used + size > max_bytes:
+        raise Invalid({"file": f"Đơn vị đã dùng {_megabytes(used)} MB trên "
+                               f"{_megabytes(max_bytes)} MB dung lượng tải lên; tệp này "
+                               f"({_megabytes(size)} MB) vượt giới hạn. Hãy xóa tệp không "
+                               "cần nữa hoặc nén tệp nhỏ hơn."})
 
 
 def folder() -> Path:

@@ -5,14 +5,24 @@ the app keeps writing (WAL). PostgreSQL is dumped with ``pg_dump`` in a snapshot
 exported from our own transaction, so the row counts in the manifest describe exactly the
 dump. The uploads are copied after the database: a file is written before the row that
 points to it is committed, so every file a backed-up row names is already there.
+
+The check-in codes printed on invitations and badges are keyed by configuration, not data
+(``registration/codes.py``). The manifest records which key made them (a fingerprint, never
+the key) and, when the key comes from ``instance/secret_key``, the backup carries that file:
+``restore`` puts it back, or refuses (changing nothing) when the data it would restore was
+made with another key that it cannot put back — a restore must never silently void every
+printed QR code.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 import socket
 import sqlite3
 import subprocess
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -34,11 +44,42 @@ from eventapp.ops.dbinfo import (
 
 SQLITE_FILE = "database.sqlite"
 PG_FILE = "database.dump"
+#: The backup's copy of ``instance/secret_key`` when that file keys the check-in codes.
+KEY_FILE = "secret_key"
+INSTANCE_KEY = "instance/secret_key"
 
 
-def backup(engine: Engine, upload_folder: Path, dest: Path) -> dict:
+@dataclass(frozen=True)
+class CodeKey:
+    """What keys an installation's check-in codes: ``source`` is ``instance/secret_key``
+    (``file`` is then that file), ``SECRET_KEY`` or ``CHECKIN_CODE_KEY`` from the
+    configuration; ``fingerprint`` tells two keys apart without revealing either."""
+
+    source: str
+    fingerprint: str
+    file: Path | None = None
+
+
+def code_key_of(app) -> CodeKey:
+    """The check-in code key of ``app``, and where it comes from."""
+    from eventapp.registration import codes
+
+    with app.app_context():
+        key = codes.code_key()
+    fingerprint = hashlib.sha256(b"eventapp/code-key-fingerprint\0" + key).hexdigest()[:16]
+    if app.config.get("CHECKIN_CODE_KEY"):
+        return CodeKey("CHECKIN_CODE_KEY", fingerprint)
+    path = Path(app.instance_path) / "secret_key"
+    if path.is_file() and path.read_text().strip() == str(app.config["SECRET_KEY"]).strip():
+        return CodeKey(INSTANCE_KEY, fingerprint, path)
+    return CodeKey("SECRET_KEY", fingerprint)
+
+
+def backup(engine: Engine, upload_folder: Path, dest: Path, code_key: CodeKey | None = None
+           ) -> dict:
     """Write a backup of the database behind ``engine`` and of ``upload_folder`` to ``dest``
-    (a new folder, or a file ending in .tar.gz). Returns the manifest."""
+    (a new folder, or a file ending in .tar.gz), with what keys the check-in codes
+    (``code_key``; its file too when it is ``instance/secret_key``). Returns the manifest."""
     kind = kind_of(engine.url)
     dest = Path(dest).resolve()
     staging = archive.staging_for(dest)
@@ -48,12 +89,21 @@ def backup(engine: Engine, upload_folder: Path, dest: Path) -> dict:
         else:
             database = _pg_snapshot(engine, staging / PG_FILE)
         copied, vanished = archive.copy_tree(Path(upload_folder), staging / archive.UPLOADS)
+        extra = {}
+        if code_key is not None:
+            carried = None
+            if code_key.file is not None:
+                _write_private(staging / KEY_FILE, code_key.file.read_text())
+                carried = KEY_FILE
+            extra["code_key"] = {"source": code_key.source,
+                                 "fingerprint": code_key.fingerprint, "file": carried}
         manifest = archive.write_manifest(staging, {
             "app": "eventapp",
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "host": socket.gethostname(),
             "database": {"kind": kind, **database},
             "uploads": {"files": copied, "vanished": vanished},
+            **extra,
         })
         archive.finish(staging, dest)
     except BaseException:
@@ -62,11 +112,15 @@ def backup(engine: Engine, upload_folder: Path, dest: Path) -> dict:
     return manifest
 
 
-def restore(engine: Engine, upload_folder: Path, source: Path, *, force: bool = False) -> dict:
-    """Put a backup back into the database behind ``engine`` and into ``upload_folder``.
+def restore(engine: Engine, upload_folder: Path, source: Path, *, force: bool = False,
+            code_key: CodeKey | None = None, accept_new_code_key: bool = False) -> dict:
+    """Put a backup back into the database behind ``engine`` and into ``upload_folder``,
+    and the check-in code key into ``code_key.file`` when the backup carries it.
 
     Refuses a damaged backup, one from a newer program, one of the other database kind,
-    and (without ``force``) a target that already holds data. Returns what was done.
+    (without ``force``) a target that already holds data, and (without
+    ``accept_new_code_key``) delegates whose codes were made with a key that this
+    installation does not use and cannot take from the backup. Returns what was done.
     """
     kind = kind_of(engine.url)
     upload_folder = Path(upload_folder)
@@ -91,6 +145,7 @@ def restore(engine: Engine, upload_folder: Path, source: Path, *, force: bool = 
         if not archive.folder_is_empty(upload_folder) and not force:
             raise OpsError(f"Thư mục tệp tải lên {upload_folder} đã có tệp. Thêm --force để "
                            "thay (các tệp hiện có được chuyển sang thư mục bên cạnh).")
+        key_plan = _code_key_plan(manifest, root, code_key, accept_new_code_key)
         engine.dispose()  # no pooled connection may see the old database afterwards
         if kind == "sqlite":
             _sqlite_restore(root / database["file"], sqlite_path(engine.url))
@@ -99,10 +154,69 @@ def restore(engine: Engine, upload_folder: Path, source: Path, *, force: bool = 
         engine.dispose()
         _check_counts(engine, database.get("tables", {}))
         moved_aside = _restore_uploads(root / archive.UPLOADS, upload_folder)
+        secret_key = None
+        if key_plan == "restore":
+            secret_key = _restore_key_file(root / KEY_FILE, code_key.file)
     finally:
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
-    return {"manifest": manifest, "moved_aside": moved_aside}
+    return {"manifest": manifest, "moved_aside": moved_aside, "code_key": key_plan,
+            "secret_key": secret_key}
+
+
+# --- The check-in code key --------------------------------------------------------------------
+
+def _code_key_plan(manifest: dict, root: Path, here: CodeKey | None, accept: bool) -> str:
+    """What to do about the code key: ``same``, ``restore`` (the backup's file replaces
+    ``instance/secret_key``), ``unknown`` (an older backup), ``no_codes`` (keys differ but
+    the backup holds no delegate), ``accepted`` (keys differ, the operator said so)."""
+    theirs = manifest.get("code_key")
+    if not theirs or here is None:
+        return "unknown"
+    if theirs.get("fingerprint") == here.fingerprint:
+        return "same"
+    if theirs.get("file") and here.file is not None:
+        if not (root / theirs["file"]).is_file():
+            raise OpsError(f"Bản sao lưu thiếu tệp khóa {theirs['file']}; không khôi phục.")
+        return "restore"
+    delegates = int((manifest.get("database") or {}).get("tables", {}).get("attendee") or 0)
+    if delegates == 0:
+        return "no_codes"
+    if accept:
+        return "accepted"
+    if theirs.get("file"):
+        fix = (f"máy này lấy khóa từ {here.source} trong cấu hình (biến môi trường hoặc "
+               "instance/config.py), nên không dùng được tệp khóa trong bản sao lưu. Bỏ "
+               f"{here.source} khỏi cấu hình, hoặc đặt SECRET_KEY bằng nội dung tệp "
+               f"{theirs['file']} trong bản sao lưu")
+    else:
+        fix = (f"máy cũ lấy khóa từ {theirs.get('source')} trong cấu hình, bản sao lưu không "
+               f"mang khóa đó. Đặt {theirs.get('source')} trên máy này giống máy cũ")
+    raise OpsError(
+        "KHÔNG KHÔI PHỤC: dữ liệu trong bản sao lưu được tạo với khóa mã check-in khác với "
+        f"khóa của máy này; nếu khôi phục, mã QR đã in cho {delegates} đại biểu (giấy mời, "
+        f"thẻ) sẽ không còn dùng được. Lý do: {fix}, rồi chạy lại. Nếu chấp nhận cấp lại và "
+        "in lại toàn bộ mã, thêm --accept-new-code-key. Chưa có gì bị thay đổi.")
+
+
+def _restore_key_file(backup_file: Path, target: Path) -> str:
+    """Put the backup's key in ``target`` (the old one moved aside); returns the key."""
+    text = backup_file.read_text()
+    if target.exists() and target.read_text().strip() != text.strip():
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        target.replace(target.with_name(f"{target.name}.truoc-khoi-phuc-{stamp}"))
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    _write_private(partial, text)
+    partial.replace(target)
+    return text.strip()
+
+
+def _write_private(path: Path, text: str) -> None:
+    """A file only its owner may read (a key)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
 
 
 # --- SQLite ---------------------------------------------------------------------------------

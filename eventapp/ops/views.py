@@ -33,7 +33,8 @@ def backup_command(dest: Path):
     Safe while the app is running: the database is copied as one consistent snapshot.
     """
     try:
-        manifest = backups.backup(db.engine, _uploads(), dest)
+        manifest = backups.backup(db.engine, _uploads(), dest,
+                                  backups.code_key_of(current_app))
     except OpsError as error:
         _fail(error)
     database = manifest["database"]
@@ -43,6 +44,12 @@ def backup_command(dest: Path):
                f"{manifest['uploads']['files']} tệp tải lên.")
     for name in manifest["uploads"]["vanished"]:
         click.echo(f"  (tệp {name} bị xóa trong lúc sao lưu, bỏ qua)")
+    if manifest["code_key"]["file"]:
+        click.echo("Khóa mã check-in (instance/secret_key) được sao lưu kèm: giữ bản sao lưu "
+                   "kín như giữ chính tệp khóa.")
+    else:
+        click.echo(f"Khóa mã check-in lấy từ {manifest['code_key']['source']} trong cấu hình, "
+                   "không nằm trong bản sao lưu: máy khôi phục phải đặt đúng giá trị đó.")
     click.echo(str(Path(dest).resolve()))
 
 
@@ -50,7 +57,10 @@ def backup_command(dest: Path):
 @click.argument("source", type=click.Path(exists=True, path_type=Path))
 @click.option("--force", is_flag=True,
               help="Ghi đè cơ sở dữ liệu và thư mục tải lên đang có dữ liệu.")
-def restore_command(source: Path, force: bool):
+@click.option("--accept-new-code-key", is_flag=True,
+              help="Khôi phục dù dữ liệu được tạo với khóa mã check-in khác (mọi mã QR đã in "
+                   "mất hiệu lực; phải cấp và in lại).")
+def restore_command(source: Path, force: bool, accept_new_code_key: bool):
     """Restore a backup made by `backup` into the configured database and upload folder.
 
     Stop the app (gunicorn) first. Refuses a target that holds data unless --force.
@@ -58,7 +68,9 @@ def restore_command(source: Path, force: bool):
     from eventapp.cli import upgrade_schema
 
     try:
-        done = backups.restore(db.engine, _uploads(), source, force=force)
+        done = backups.restore(db.engine, _uploads(), source, force=force,
+                               code_key=backups.code_key_of(current_app),
+                               accept_new_code_key=accept_new_code_key)
     except OpsError as error:
         _fail(error)
     upgrade_schema()  # a backup from an older version is brought up to date
@@ -68,6 +80,21 @@ def restore_command(source: Path, force: bool):
                f"{done['manifest']['uploads']['files']} tệp tải lên).")
     if done["moved_aside"]:
         click.echo(f"Các tệp tải lên cũ được chuyển sang {done['moved_aside']}.")
+    if done["secret_key"]:
+        current_app.config["SECRET_KEY"] = done["secret_key"]
+    click.echo(KEY_MESSAGES[done["code_key"]])
+
+
+KEY_MESSAGES = {
+    "same": "Khóa mã check-in trùng với bản sao lưu: các mã QR đã in vẫn dùng được.",
+    "restore": "Đã khôi phục khóa mã check-in (instance/secret_key) của bản sao lưu: các mã QR "
+               "đã in vẫn dùng được. Khởi động lại ứng dụng để dùng khóa này.",
+    "no_codes": "Bản sao lưu chưa có đại biểu nào: máy này giữ khóa mã check-in của mình.",
+    "accepted": "CẢNH BÁO: khóa mã check-in khác bản sao lưu; mọi mã QR đã in không còn dùng "
+                "được. Cấp lại mã và in lại giấy mời, thẻ đại biểu.",
+    "unknown": "CẢNH BÁO: bản sao lưu (phiên bản cũ) không ghi khóa mã check-in; nếu khóa của "
+               "máy này khác máy cũ, các mã QR đã in sẽ không dùng được.",
+}
 
 
 @bp.cli.command("copy-db")

@@ -75,7 +75,7 @@ def create_attendee(slug: str):
 
 @bp.delete("/events/<slug>/attendees/<int:attendee_id>")
 @operation(summary="Hủy đăng ký; mã check-in bị thu hồi", tags=TAGS,
-           responses={200: AttendeeCancelled}, errors=[400, 401, 403, 404, 429, 503])
+           responses={200: AttendeeCancelled}, errors=[400, 401, 403, 404, 409, 429, 503])
 @token_required(Role.organizer, Role.unit)
 def cancel_attendee(slug: str, attendee_id: int):
     """Cancel a registration; the attendee's code is revoked."""

@@ -17,6 +17,21 @@ class Catalog:
         self.sessions: list[EventSession] = list(event.sessions)
         self.categories: list[Category] = list(event.categories)
         self._units: dict[str, Unit] | None = None
+        self._organizer_only: set[int] | None = None
+
+    @property
+    def organizer_only(self) -> set[int]:
+        """Ids of the categories only the organizer may register people in."""
+        if self._organizer_only is None:
+            from eventapp.registration import settings
+
+            self._organizer_only = settings.organizer_only(self.event)
+        return self._organizer_only
+
+    def unit_categories(self, keep: Category | None = None) -> list[Category]:
+        """The categories a unit may choose (``keep``: the one its delegate already has)."""
+        return [c for c in self.categories
+                if c.id not in self.organizer_only or (keep is not None and c.id == keep.id)]
 
     def number(self, session: EventSession) -> int:
         """1-based position of a session in the event ("Phiên 1")."""

@@ -37,7 +37,8 @@ LABELS = {field: header for header, field in FIELDS.items()}
 def import_template(event: Event):
     """The template: header row, two example rows and a notes sheet for this event."""
     catalog = Catalog(event)
-    category = catalog.categories[0].name if catalog.categories else ""
+    choosable = catalog.unit_categories()
+    category = choosable[0].name if choosable else ""
     numbers = ", ".join(str(i) for i in range(1, len(catalog.sessions) + 1))
     examples = [["Nguyễn Văn An", "Giáo viên Tổng phụ trách Đội", "Trường THCS An Đức",
                  category, "1", "0912 345 678", "nguyenvanan@example.com"],
@@ -48,12 +49,15 @@ def import_template(event: Event):
         "trước khi nhập.",
         "Bắt buộc: Họ và tên, Thành phần, Phiên. Các cột khác có thể để trống.",
         "Thành phần: ghi đúng một trong các tên sau: "
-        + "; ".join(c.name for c in catalog.categories) + ".",
+        + "; ".join(c.name for c in catalog.unit_categories()) + ".",
         "Phiên: ghi số thứ tự phiên, nhiều phiên cách nhau bằng dấu phẩy (ví dụ: 1, 2).",
     ]
     for session in catalog.sessions:
         notes.append(f"{session_label(catalog, session)}: {session.name} — "
                      f"{local_dt(session.starts_at, event.timezone)}, {session.venue}.")
+    closed = [c.name for c in catalog.categories if c.id in catalog.organizer_only]
+    if closed:
+        notes.append("Chỉ Ban tổ chức đăng ký các thành phần: " + "; ".join(closed) + ".")
     notes += [
         "Không nhập trùng người: cùng họ tên và số điện thoại trong một đơn vị.",
         "Tệp được nhập toàn bộ hoặc không nhập dòng nào: nếu có dòng lỗi (kể cả vượt chỉ "
@@ -80,7 +84,8 @@ def import_attendees(event: Event, actor, data: bytes, unit_code: str | None = N
     seen: dict[tuple[str, str], int] = {}
     for number, row in rows:
         raw = {FIELDS[h]: row[h] for h in HEADERS}
-        values, errors = services.validate(catalog, raw, organizer=False, unit=unit)
+        values, errors = services.validate(catalog, raw, organizer=actor.is_organizer,
+                                           unit=unit)
         bad[number] += [f"{LABELS.get(f, f)}: {m}" for f, m in errors.items()]
         key = (values["name_key"], rules.phone_key(values["phone"]))
         if values["name_key"] and key in seen:
@@ -92,31 +97,26 @@ def import_attendees(event: Event, actor, data: bytes, unit_code: str | None = N
     unit_id = unit.id if unit else None
     session_ids = {s.id for _, values in accepted for s in values["sessions"]}
     services.lock(event.id, unit_id, session_ids)
-    try:
-        _check_against_database(catalog, unit, accepted, bad)
-        _refuse_if(bad)
-        created = []
-        for _, values in accepted:
-            attendee = Attendee(
-                event_id=event.id, unit_id=unit_id, category_id=values["category"].id,
-                full_name=values["full_name"], name_key=values["name_key"],
-                position=values["position"], workplace=values["workplace"],
-                phone=values["phone"], email=values["email"],
-                status=AttendeeStatus.active.value, code_nonce=codes.new_nonce(),
-                created_at=now(), created_by_id=actor.id)
-            attendee.sessions = list(values["sessions"])
-            created.append(attendee)
-        db.session.add_all(created)
-        db.session.flush()
-        who = unit.name if unit else "khách mời"
-        audit.record("attendee.import", event_id=event.id,
-                     summary=f"Nhập {len(created)} đại biểu từ Excel — {who}",
-                     after={"unit": unit.code if unit else None,
-                            "attendees": [a.id for a in created]}, user=actor)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+    _check_against_database(catalog, unit, accepted, bad)
+    _refuse_if(bad)
+    created = []
+    for _, values in accepted:
+        attendee = Attendee(
+            event_id=event.id, unit_id=unit_id, category_id=values["category"].id,
+            full_name=values["full_name"], name_key=values["name_key"],
+            position=values["position"], workplace=values["workplace"],
+            phone=values["phone"], email=values["email"],
+            status=AttendeeStatus.active.value, code_nonce=codes.new_nonce(),
+            created_at=now(), created_by_id=actor.id)
+        attendee.sessions = list(values["sessions"])
+        created.append(attendee)
+    db.session.add_all(created)
+    db.session.flush()
+    who = unit.name if unit else "khách mời"
+    audit.record("attendee.import", event_id=event.id,
+                 summary=f"Nhập {len(created)} đại biểu từ Excel — {who}",
+                 after={"unit": unit.code if unit else None,
+                        "attendees": [a.id for a in created]}, user=actor)
     return len(created)
 
 
@@ -143,8 +143,9 @@ def _check_against_database(catalog: Catalog, unit, accepted, bad) -> None:
     accepted = [(number, values) for number, values in accepted if not bad[number]]
 
     limits = services.maxima(event, unit)
-    used = services.used_places(event.id, unit_id)
-    needs = [rules.keys_for([s.id for s in values["sessions"]], values["category"].id, limits)
+    used = services.used_places(catalog, unit_id, limits)
+    needs = [rules.keys_for([s.id for s in values["sessions"]], values["category"].id, limits,
+                            catalog.organizer_only)
              for _, values in accepted]
     wanted = Counter(key for keys in needs for key in set(keys))
     for index, keys in rules.over_limits(limits, used, needs).items():
@@ -159,6 +160,13 @@ def _over_message(catalog: Catalog, key, limit: int, used: int, wanted: int) -> 
     if key[0] == "capacity":
         return (f"{where} không đủ chỗ: sức chứa {limit}, đã đăng ký {used}, "
                 f"tệp thêm {wanted}")
+    if key[0] == "units":
+        return (f"{where} không đủ chỗ dành cho các đơn vị: {limit} chỗ (Ban tổ chức giữ "
+                f"{(session.capacity or 0) - limit} chỗ cho khách mời), các đơn vị đã đăng ký "
+                f"{used}, tệp thêm {wanted}")
+    if key[0] == "default":
+        return (f"vượt giới hạn {limit} đại biểu/đơn vị ở {where} cho các thành phần không có "
+                f"chỉ tiêu riêng: đơn vị đã đăng ký {used}, tệp thêm {wanted}")
     category = next(c for c in catalog.categories if c.id == key[2])
     return (f"vượt chỉ tiêu {category.name} ở {where}: tối đa {limit}/đơn vị, "
             f"đơn vị đã đăng ký {used}, tệp thêm {wanted}")

@@ -1,5 +1,6 @@
 """Attendee (đại biểu) and the sessions each attends; InvitationSetting (thông tin in giấy
-mời).
+mời); the registration limits an event sets (RegistrationSetting, CategorySetting,
+SessionReservation), which the event definition fills through ``registration/settings.py``.
 
 The foundation defines Attendee so that registration and check-in can grow side by side;
 their operations live in ``registration/services.py``.
@@ -109,3 +110,42 @@ class InvitationSetting(db.Model):
     short_title: Mapped[str] = mapped_column(sa.String(200), default="")
     #: Closing note printed under the sessions, e.g. dress code or where to park.
     note: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+#: Per-unit limit per session where no cap applies, when the event sets none.
+DEFAULT_MAX_PER_UNIT = 10
+
+
+class RegistrationSetting(db.Model):
+    """An event's registration settings (cài đặt đăng ký); without a row, the defaults."""
+
+    __tablename__ = "registration_setting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"),
+                                          unique=True)
+    #: How many delegates one unit may register in one session in the categories that no
+    #: cap covers for it (organizer-only categories aside); None: no such limit.
+    default_max_per_unit: Mapped[int | None] = mapped_column(default=DEFAULT_MAX_PER_UNIT)
+
+
+class CategorySetting(db.Model):
+    """How units may use one delegate category (thành phần); without a row, freely."""
+
+    __tablename__ = "registration_category_setting"
+
+    category_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("category.id", ondelete="CASCADE"), primary_key=True)
+    #: Only the organizer registers people in it (lãnh đạo, khách mời); units cannot pick it.
+    organizer_only: Mapped[bool] = mapped_column(default=False)
+
+
+class SessionReservation(db.Model):
+    """Seats of a session kept for the organizer's guests (chỗ dành cho khách mời): units
+    together may fill at most ``capacity − reserved`` of the session."""
+
+    __tablename__ = "session_reservation"
+
+    session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("event_session.id", ondelete="CASCADE"), primary_key=True)
+    reserved: Mapped[int] = mapped_column(default=0)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from eventapp.events.models import Category, Event, EventSession, RegistrationCap
+from eventapp.events.models import Category, Event, EventSession
 from eventapp.extensions import db
 from eventapp.registration import checkins, rules
 from eventapp.registration.catalog import Catalog, session_label
@@ -136,13 +136,15 @@ def page_of(event: Event, filters: Filters, page: int) -> tuple[list[Attendee], 
 
 @dataclass
 class Seats:
-    """One limit and how full it is: a session's capacity, or a unit's cap."""
+    """One limit and how full it is: a session's capacity, a unit's cap, the unit's default
+    limit in a session (``category`` None, ``kind`` "default")."""
 
     label: str
     session: EventSession
     category: Category | None
     count: int
     maximum: int | None
+    kind: str = "cap"
 
     @property
     def text(self) -> str:
@@ -152,42 +154,78 @@ class Seats:
     def full(self) -> bool:
         return self.maximum is not None and self.count >= self.maximum
 
+    @property
+    def left(self) -> int | None:
+        return None if self.maximum is None else max(0, self.maximum - self.count)
 
-def session_seats(event: Event) -> list[Seats]:
-    """Registered / capacity for every session of the event."""
+
+@dataclass
+class SessionSeats(Seats):
+    """A session's seats: all of them, those kept for the organizer's guests, and what is
+    left to units (``units_count``: seats units' delegates hold)."""
+
+    reserved: int = 0
+    units_count: int = 0
+
+    @property
+    def guests_count(self) -> int:
+        return self.count - self.units_count
+
+    @property
+    def units_left(self) -> int | None:
+        """Seats a unit may still take: the units' share left, within what the hall has."""
+        if self.maximum is None:
+            return None
+        return max(0, min(self.maximum - self.reserved - self.units_count,
+                          self.maximum - self.count))
+
+
+def session_seats(event: Event) -> list[SessionSeats]:
+    """Registered / capacity for every session, with the seats reserved for guests."""
+    from eventapp.registration import settings
+
     catalog = Catalog(event)
-    counts = dict(db.session.execute(
-        sa.select(attendee_session.c.session_id, sa.func.count())
-        .join(Attendee, Attendee.id == attendee_session.c.attendee_id)
-        .where(Attendee.event_id == event.id, Attendee.status == AttendeeStatus.active.value)
-        .group_by(attendee_session.c.session_id)).all())
-    return [Seats(session_label(catalog, s), s, None, counts.get(s.id, 0), s.capacity)
+    active = sa.select(attendee_session.c.session_id, sa.func.count()).join(
+        Attendee, Attendee.id == attendee_session.c.attendee_id).where(
+        Attendee.event_id == event.id, Attendee.status == AttendeeStatus.active.value
+    ).group_by(attendee_session.c.session_id)
+    counts = dict(db.session.execute(active).all())
+    units = dict(db.session.execute(active.where(
+        Attendee.unit_id.is_not(None),
+        Attendee.category_id.not_in(catalog.organizer_only))).all())
+    reserved = settings.reserved(event)
+    return [SessionSeats(session_label(catalog, s), s, None, counts.get(s.id, 0), s.capacity,
+                         "capacity", reserved.get(s.id, 0) if s.capacity else 0,
+                         units.get(s.id, 0))
             for s in catalog.sessions]
 
 
 def unit_seats(event: Event, unit: Unit) -> list[Seats]:
-    """The caps that hold ``unit``, each with its count: "3/5 chỗ đã đăng ký"."""
+    """The limits that hold ``unit``, each with its count ("3/5 chỗ đã đăng ký"): its caps,
+    then per session its default limit for the categories no cap covers."""
+    from eventapp.registration import services
+
     catalog = Catalog(event)
-    caps = db.session.execute(sa.select(
-        RegistrationCap.session_id, RegistrationCap.category_id, RegistrationCap.unit_kind,
-        RegistrationCap.max_per_unit).where(RegistrationCap.event_id == event.id)).all()
-    limits = rules.unit_caps(caps, unit.kind)
-    if not limits:
-        return []
+    limits = services.maxima(event, unit)
     counts = {(s, c): n for s, c, n in db.session.execute(
         sa.select(attendee_session.c.session_id, Attendee.category_id, sa.func.count())
         .join(Attendee, Attendee.id == attendee_session.c.attendee_id)
         .where(Attendee.event_id == event.id, Attendee.unit_id == unit.id,
                Attendee.status == AttendeeStatus.active.value)
         .group_by(attendee_session.c.session_id, Attendee.category_id))}
+    used = rules.unit_used(counts, limits, catalog.organizer_only)
     found = []
     for session in catalog.sessions:
         for category in catalog.categories:
             key = rules.cap_key(session.id, category.id)
-            if key in limits:
+            if key in limits and category.id not in catalog.organizer_only:
                 found.append(Seats(f"{session_label(catalog, session)} — {category.name}",
-                                   session, category, counts.get((session.id, category.id), 0),
-                                   limits[key]))
+                                   session, category, used.get(key, 0), limits[key]))
+    for session in catalog.sessions:
+        key = rules.default_key(session.id)
+        if key in limits:
+            found.append(Seats(f"{session_label(catalog, session)} — các thành phần khác",
+                               session, None, used.get(key, 0), limits[key], "default"))
     return found
 
 

@@ -2,14 +2,19 @@
 
 No database and no request here; the services feed these functions counts and settings.
 A *limit key* names one thing that may fill up: ``("cap", session_id, category_id)`` — the
-per-unit cap of a category in a session — or ``("capacity", session_id)`` — the seats of a
-session.
+per-unit cap of a category in a session; ``("default", session_id)`` — the per-unit limit of
+a session in the categories no cap covers; ``("units", session_id)`` — the seats of a session
+that units together may fill (its capacity less the seats reserved for the organizer's
+guests); ``("capacity", session_id)`` — the seats of a session.
+
+Organizer-only categories (lãnh đạo, khách mời) count against the session's capacity only:
+units cannot choose them, and the people the organizer puts there are the organizer's guests.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 
 from eventapp.text import digits, fold
 
@@ -24,6 +29,18 @@ def cap_key(session_id: int, category_id: int) -> LimitKey:
 
 def capacity_key(session_id: int) -> LimitKey:
     return ("capacity", session_id)
+
+
+def default_key(session_id: int) -> LimitKey:
+    return ("default", session_id)
+
+
+def units_key(session_id: int) -> LimitKey:
+    return ("units", session_id)
+
+
+#: When several limits refuse a row, the one named to the user: the most specific first.
+MESSAGE_ORDER = {"cap": 0, "default": 1, "units": 2, "capacity": 3}
 
 
 def phone_key(phone: str | None) -> str:
@@ -70,16 +87,54 @@ def unit_caps(caps: Iterable[tuple[int, int, str | None, int]], unit_kind: str |
     return found
 
 
-def keys_for(session_ids: Iterable[int], category_id: int, maxima: Mapping[LimitKey, int]
-             ) -> list[LimitKey]:
-    """The limit keys one attendee uses: a seat in each session, and a cap place where the
-    event caps that (session, category)."""
+def unit_maxima(capacities: Mapping[int, int | None], reserved: Mapping[int, int],
+                default_max: int | None) -> dict[LimitKey, int]:
+    """The limits every unit is held to besides its caps: the default per-unit limit of each
+    session and, where seats are reserved, the seats left to units together."""
+    found: dict[LimitKey, int] = {}
+    for session_id, capacity in capacities.items():
+        if default_max is not None:
+            found[default_key(session_id)] = default_max
+        if capacity is not None and reserved.get(session_id):
+            found[units_key(session_id)] = max(0, capacity - reserved[session_id])
+    return found
+
+
+def keys_for(session_ids: Iterable[int], category_id: int, maxima: Mapping[LimitKey, int],
+             organizer_only: Collection[int] = ()) -> list[LimitKey]:
+    """The limit keys one attendee uses: a seat in each session; unless the category is
+    organizer-only, a cap place where a cap covers (session, category), else a place under
+    the default limit, and a seat among those left to units."""
     keys: list[LimitKey] = []
     for session_id in session_ids:
         keys.append(capacity_key(session_id))
+        if category_id in organizer_only:
+            continue
         if cap_key(session_id, category_id) in maxima:
             keys.append(cap_key(session_id, category_id))
+        elif default_key(session_id) in maxima:
+            keys.append(default_key(session_id))
+        if units_key(session_id) in maxima:
+            keys.append(units_key(session_id))
     return keys
+
+
+def unit_used(counts: Mapping[tuple[int, int], int], maxima: Mapping[LimitKey, int],
+              organizer_only: Collection[int] = ()) -> dict[LimitKey, int]:
+    """Places a unit uses, from its active delegates counted by (session, category): each
+    under its cap, or else under the session's default limit."""
+    used: dict[LimitKey, int] = {}
+    for (session_id, category_id), count in counts.items():
+        if category_id in organizer_only:
+            continue
+        if cap_key(session_id, category_id) in maxima:
+            key = cap_key(session_id, category_id)
+        elif default_key(session_id) in maxima:
+            key = default_key(session_id)
+        else:
+            continue
+        used[key] = used.get(key, 0) + count
+    return used
 
 
 def over_limits(maxima: Mapping[LimitKey, int], used: Mapping[LimitKey, int],

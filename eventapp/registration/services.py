@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from eventapp import audit
 from eventapp.clock import now
 from eventapp.database import is_sqlite, write_lock
-from eventapp.errors import Conflict, Forbidden, Invalid, NotFound
+from eventapp.errors import Changed, Conflict, Forbidden, Invalid, NotFound
 from eventapp.events.models import (
     Category,
     DeadlineKind,
@@ -36,7 +36,7 @@ from eventapp.events.models import (
 )
 from eventapp.events.services import ensure_open
 from eventapp.extensions import db
-from eventapp.registration import codes, rules
+from eventapp.registration import codes, rules, settings
 from eventapp.registration.catalog import Catalog, session_label
 from eventapp.registration.models import Attendee, AttendeeStatus, attendee_session
 from eventapp.text import clean, fold
@@ -52,12 +52,14 @@ AUDITED = ["full_name", "position", "workplace", "phone", "email", "seat", "cate
 # --- Validation -------------------------------------------------------------------------
 
 def validate(catalog: Catalog, raw: Mapping, *, organizer: bool, unit: Unit | None = None,
-             unit_given: bool = False) -> tuple[dict, dict[str, str]]:
+             unit_given: bool = False, current_category: Category | None = None
+             ) -> tuple[dict, dict[str, str]]:
     """Clean values and Vietnamese errors by field, from an API body, a form or an Excel row.
 
     ``category`` is a key or a name; ``sessions`` a list (or one text) of keys, numbers
     ("1", "Phiên 2") or names. An organizer may name a ``unit`` by code (empty: a guest);
-    for a unit account ``unit`` is its own unit.
+    for a unit account ``unit`` is its own unit. A unit cannot choose an organizer-only
+    category, but keeps ``current_category`` (its delegate's, when editing).
     """
     errors: dict[str, str] = {}
     values: dict = {}
@@ -88,8 +90,12 @@ def validate(catalog: Catalog, raw: Mapping, *, organizer: bool, unit: Unit | No
     if raw.get("category") in (None, ""):
         errors["category"] = "Chọn thành phần đại biểu."
     elif values["category"] is None:
+        choosable = catalog.categories if organizer else catalog.unit_categories()
         errors["category"] = (f"Thành phần '{raw.get('category')}' không có trong sự kiện; "
-                              "dùng: " + "; ".join(c.name for c in catalog.categories) + ".")
+                              "dùng: " + "; ".join(c.name for c in choosable) + ".")
+    elif not organizer and values["category"] not in catalog.unit_categories(current_category):
+        errors["category"] = (f"Thành phần '{values['category'].name}' do Ban tổ chức đăng ký "
+                              "(lãnh đạo, khách mời); đơn vị không chọn thành phần này.")
 
     tokens = raw.get("sessions")
     tokens = rules.split_list(tokens) if isinstance(tokens, str) else list(tokens or [])
@@ -114,9 +120,9 @@ def validate(catalog: Catalog, raw: Mapping, *, organizer: bool, unit: Unit | No
 
 
 def clean_input(catalog: Catalog, raw: Mapping, actor, *, unit: Unit | None = None,
-                unit_given: bool = False) -> dict:
+                unit_given: bool = False, current_category: Category | None = None) -> dict:
     values, errors = validate(catalog, raw, organizer=actor.is_organizer, unit=unit,
-                              unit_given=unit_given)
+                              unit_given=unit_given, current_category=current_category)
     if errors:
         raise Invalid(errors)
     return values
@@ -181,21 +187,41 @@ def lock(event_id: int, unit_id: int | None, session_ids: Iterable[int]) -> None
         write_lock(session, model, ident)
 
 
+def lock_row(attendee: Attendee) -> Attendee:
+    """Lock the attendee's row until the transaction ends and re-read it.
+
+    Not ``database.lock``: its refresh carries the joined unit (an outer join), and
+    PostgreSQL refuses FOR NO KEY UPDATE on the nullable side of an outer join.
+    """
+    write_lock(db.session, Attendee, attendee.id)
+    db.session.refresh(attendee)
+    return attendee
+
+
 def maxima(event: Event, unit: Unit | None) -> dict[rules.LimitKey, int]:
-    """Every limit that can fill up for ``unit``: session capacities and its caps."""
+    """Every limit that can fill up for ``unit``: session capacities and, for a unit, its
+    caps, the default per-unit limit and the seats left to units (guests: capacity only)."""
     found = {rules.capacity_key(s.id): s.capacity for s in event.sessions
              if s.capacity is not None}
+    if unit is None:
+        return found
     caps = db.session.execute(sa.select(
         RegistrationCap.session_id, RegistrationCap.category_id, RegistrationCap.unit_kind,
         RegistrationCap.max_per_unit).where(RegistrationCap.event_id == event.id)).all()
-    found.update(rules.unit_caps(caps, unit.kind if unit else None))
+    found.update(rules.unit_caps(caps, unit.kind))
+    found.update(rules.unit_maxima({s.id: s.capacity for s in event.sessions},
+                                   settings.reserved(event),
+                                   settings.default_max_per_unit(event)))
     return found
 
 
-def used_places(event_id: int, unit_id: int | None, exclude_id: int | None = None
-                ) -> dict[rules.LimitKey, int]:
-    """Active registrations per session (capacity) and, for a unit, per (session, category)."""
-    active = [Attendee.event_id == event_id, Attendee.status == AttendeeStatus.active.value]
+def used_places(catalog: Catalog, unit_id: int | None, limits: Mapping[rules.LimitKey, int],
+                exclude_id: int | None = None) -> dict[rules.LimitKey, int]:
+    """How full each of ``limits`` is: active registrations per session (capacity), the
+    units' seats per session, and, for a unit, its places under its caps and default limit.
+    """
+    active = [Attendee.event_id == catalog.event.id,
+              Attendee.status == AttendeeStatus.active.value]
     if exclude_id is not None:
         active.append(Attendee.id != exclude_id)
     joined = sa.select(attendee_session.c.session_id).join(
@@ -204,12 +230,20 @@ def used_places(event_id: int, unit_id: int | None, exclude_id: int | None = Non
     for session_id, count in db.session.execute(
             joined.add_columns(sa.func.count()).group_by(attendee_session.c.session_id)):
         used[rules.capacity_key(session_id)] = count
+    closed = catalog.organizer_only
+    if any(key[0] == "units" for key in limits):
+        for session_id, count in db.session.execute(
+                joined.add_columns(sa.func.count())
+                .where(Attendee.unit_id.is_not(None), Attendee.category_id.not_in(closed))
+                .group_by(attendee_session.c.session_id)):
+            used[rules.units_key(session_id)] = count
     if unit_id is not None:
-        for session_id, category_id, count in db.session.execute(
-                joined.add_columns(Attendee.category_id, sa.func.count())
-                .where(Attendee.unit_id == unit_id)
-                .group_by(attendee_session.c.session_id, Attendee.category_id)):
-            used[rules.cap_key(session_id, category_id)] = count
+        counts = {(session_id, category_id): count
+                  for session_id, category_id, count in db.session.execute(
+                      joined.add_columns(Attendee.category_id, sa.func.count())
+                      .where(Attendee.unit_id == unit_id)
+                      .group_by(attendee_session.c.session_id, Attendee.category_id))}
+        used.update(rules.unit_used(counts, limits, closed))
     return used
 
 
@@ -218,20 +252,34 @@ def limit_message(catalog: Catalog, key: rules.LimitKey, limit: int, used: int) 
     where = f"{session_label(catalog, session)} ({_short(session.name)})"
     if key[0] == "capacity":
         return f"{where} đã đủ chỗ: {rules.seats_text(used, limit)}."
+    if key[0] == "units":
+        return (f"{where} đã hết chỗ dành cho các đơn vị: {rules.seats_text(used, limit)}; "
+                f"{(session.capacity or 0) - limit} chỗ còn lại Ban tổ chức giữ cho khách mời.")
+    if key[0] == "default":
+        return (f"Đơn vị đã đăng ký đủ {limit} đại biểu ở {where} trong các thành phần không có "
+                f"chỉ tiêu riêng (tối đa {limit} người mỗi đơn vị một phiên): "
+                f"{rules.seats_text(used, limit)}.")
     category = next(c for c in catalog.categories if c.id == key[2])
     return (f"Đơn vị đã đủ chỉ tiêu {category.name} ở {where}: "
             f"{rules.seats_text(used, limit)}.")
 
 
 def limit_conflict(catalog: Catalog, key: rules.LimitKey, limit: int, used: int) -> Conflict:
+    """409 ``capacity_reached`` (the session, or its seats left to units: ``reserved`` says
+    how many are kept back) or ``cap_reached`` (a category's cap, or the default limit:
+    no ``category``)."""
     session = next(s for s in catalog.sessions if s.id == key[1])
     extra = {"session": session.key, "limit": limit, "registered": used}
+    message = limit_message(catalog, key, limit, used)
     if key[0] == "capacity":
-        return Conflict(limit_message(catalog, key, limit, used), code="capacity_reached",
-                        **extra)
+        return Conflict(message, code="capacity_reached", **extra)
+    if key[0] == "units":
+        return Conflict(message, code="capacity_reached",
+                        reserved=(session.capacity or 0) - limit, **extra)
+    if key[0] == "default":
+        return Conflict(message, code="cap_reached", **extra)
     category = next(c for c in catalog.categories if c.id == key[2])
-    return Conflict(limit_message(catalog, key, limit, used), code="cap_reached",
-                    category=category.key, **extra)
+    return Conflict(message, code="cap_reached", category=category.key, **extra)
 
 
 def find_duplicate(event_id: int, unit_id: int | None, name_key: str, phone: str,
@@ -260,12 +308,13 @@ def _short(text: str, size: int = 60) -> str:
 def _check_places(catalog: Catalog, unit: Unit | None, category: Category,
                   sessions: list[EventSession], exclude_id: int | None = None) -> None:
     limits = maxima(catalog.event, unit)
-    used = used_places(catalog.event.id, unit.id if unit else None, exclude_id)
-    keys = rules.keys_for([s.id for s in sessions], category.id, limits)
+    used = used_places(catalog, unit.id if unit else None, limits, exclude_id)
+    keys = rules.keys_for([s.id for s in sessions], category.id, limits,
+                          catalog.organizer_only)
     refused = rules.over_limits(limits, used, [keys])
     if refused:
-        # A per-unit cap is the more useful message when both are full.
-        key = sorted(refused[0], key=lambda k: k[0] != "cap")[0]
+        # A per-unit limit is the more useful message when several are full.
+        key = min(refused[0], key=lambda k: rules.MESSAGE_ORDER[k[0]])
         raise limit_conflict(catalog, key, limits[key], used.get(key, 0))
 
 
@@ -292,83 +341,78 @@ def register(event: Event, actor, raw: Mapping) -> Attendee:
     unit = data["unit"]
     event_id, unit_id = event.id, unit.id if unit else None
     lock(event_id, unit_id, [s.id for s in data["sessions"]])
-    try:
-        existing = find_duplicate(event_id, unit_id, data["name_key"], data["phone"])
-        if existing is not None:
-            raise Conflict(duplicate_message(existing), code="duplicate",
-                           existing={"id": existing.id, "full_name": existing.full_name,
-                                     "phone": existing.phone})
-        _check_places(catalog, unit, data["category"], data["sessions"])
-        attendee = Attendee(
-            event_id=event_id, unit_id=unit_id, category_id=data["category"].id,
-            full_name=data["full_name"], name_key=data["name_key"],
-            position=data["position"], workplace=data["workplace"], phone=data["phone"],
-            email=data["email"], seat=data.get("seat", ""),
-            status=AttendeeStatus.active.value, code_nonce=codes.new_nonce(),
-            created_at=now(), created_by_id=actor.id)
-        attendee.sessions = list(data["sessions"])
-        db.session.add(attendee)
-        db.session.flush()
-        audit.record("attendee.register", obj=attendee, event_id=event_id,
-                     summary=f"Đăng ký đại biểu {attendee.full_name} — {attendee.unit_name}",
-                     after=snapshot(attendee), user=actor)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+    existing = find_duplicate(event_id, unit_id, data["name_key"], data["phone"])
+    if existing is not None:
+        raise Conflict(duplicate_message(existing), code="duplicate",
+                       existing={"id": existing.id, "full_name": existing.full_name,
+                                 "phone": existing.phone})
+    _check_places(catalog, unit, data["category"], data["sessions"])
+    attendee = Attendee(
+        event_id=event_id, unit_id=unit_id, category_id=data["category"].id,
+        full_name=data["full_name"], name_key=data["name_key"],
+        position=data["position"], workplace=data["workplace"], phone=data["phone"],
+        email=data["email"], seat=data.get("seat", ""),
+        status=AttendeeStatus.active.value, code_nonce=codes.new_nonce(),
+        created_at=now(), created_by_id=actor.id)
+    attendee.sessions = list(data["sessions"])
+    db.session.add(attendee)
+    db.session.flush()
+    audit.record("attendee.register", obj=attendee, event_id=event_id,
+                 summary=f"Đăng ký đại biểu {attendee.full_name} — {attendee.unit_name}",
+                 after=snapshot(attendee), user=actor)
     return attendee
 
 
 def update(attendee: Attendee, actor, raw: Mapping) -> Attendee:
-    """Edit an attendee's details and sessions; same checks as registering."""
+    """Edit an attendee's details and sessions; same checks as registering. Raises
+    ``Changed`` when the attendee was cancelled meanwhile."""
     event = attendee.event
     ensure_can_change(event, actor, attendee.unit_id)
     catalog = Catalog(event)
-    data = clean_input(catalog, raw, actor, unit=attendee.unit)
+    data = clean_input(catalog, raw, actor, unit=attendee.unit,
+                       current_category=attendee.category)
     attendee_id, event_id, unit_id = attendee.id, event.id, attendee.unit_id
     lock(event_id, unit_id, [s.id for s in data["sessions"]])
-    try:
-        db.session.refresh(attendee)
-        if not attendee.is_active:
-            raise Conflict("Đại biểu đã bị hủy đăng ký; không thể sửa.", code="cancelled")
-        existing = find_duplicate(event_id, unit_id, data["name_key"], data["phone"],
-                                  exclude_id=attendee_id)
-        if existing is not None:
-            raise Conflict(duplicate_message(existing), code="duplicate",
-                           existing={"id": existing.id, "full_name": existing.full_name,
-                                     "phone": existing.phone})
-        _check_places(catalog, attendee.unit, data["category"], data["sessions"],
-                      exclude_id=attendee_id)
-        before = snapshot(attendee)
-        for name in ("full_name", "name_key", "position", "workplace", "phone", "email"):
-            setattr(attendee, name, data[name])
-        if "seat" in data:
-            attendee.seat = data["seat"]
-        attendee.category = data["category"]
-        attendee.sessions = list(data["sessions"])
-        old, new = audit.changed(before, snapshot(attendee))
-        if new:
-            audit.record("attendee.update", obj=attendee, event_id=event_id,
-                         summary=f"Sửa đại biểu {attendee.full_name} — {attendee.unit_name}",
-                         before=old, after=new, user=actor)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+    lock_row(attendee)
+    if not attendee.is_active:
+        raise Changed("Đại biểu đã bị hủy đăng ký trong lúc bạn sửa; không thể lưu.")
+    existing = find_duplicate(event_id, unit_id, data["name_key"], data["phone"],
+                              exclude_id=attendee_id)
+    if existing is not None:
+        raise Conflict(duplicate_message(existing), code="duplicate",
+                       existing={"id": existing.id, "full_name": existing.full_name,
+                                 "phone": existing.phone})
+    _check_places(catalog, attendee.unit, data["category"], data["sessions"],
+                  exclude_id=attendee_id)
+    before = snapshot(attendee)
+    for name in ("full_name", "name_key", "position", "workplace", "phone", "email"):
+        setattr(attendee, name, data[name])
+    if "seat" in data:
+        attendee.seat = data["seat"]
+    attendee.category = data["category"]
+    attendee.sessions = list(data["sessions"])
+    old, new = audit.changed(before, snapshot(attendee))
+    if new:
+        audit.record("attendee.update", obj=attendee, event_id=event_id,
+                     summary=f"Sửa đại biểu {attendee.full_name} — {attendee.unit_name}",
+                     before=old, after=new, user=actor)
+    db.session.flush()
     return attendee
 
 
 def cancel(attendee: Attendee, actor) -> Attendee:
-    """Cancel a registration; its check-in code stops working (revoked)."""
+    """Cancel a registration; its check-in code stops working (revoked). The attendee row
+    is locked first: of two cancels at once, the second gets ``Changed``."""
     ensure_can_change(attendee.event, actor, attendee.unit_id)
+    lock_row(attendee)
     if not attendee.is_active:
-        return attendee
+        raise Changed("Đại biểu này đã được hủy đăng ký trước đó; không có gì thay đổi.")
     attendee.status = AttendeeStatus.cancelled.value
     attendee.cancelled_at = now()
     audit.record("attendee.cancel", obj=attendee, event_id=attendee.event_id,
                  summary=f"Hủy đăng ký {attendee.full_name} — {attendee.unit_name}",
                  before={"status": "active"}, after={"status": "cancelled"}, user=actor)
-    db.session.commit()
+    db.session.flush()
     return attendee
 
 
@@ -376,13 +420,14 @@ def reissue_code(attendee: Attendee, actor) -> str:
     """Organizer: give the attendee a new code; the old one stops working at once."""
     if not actor.is_organizer:
         raise Forbidden("Chỉ Ban tổ chức được cấp lại mã check-in.")
+    lock_row(attendee)
     if not attendee.is_active:
         raise Conflict("Đại biểu đã bị hủy đăng ký; không cấp lại mã.", code="cancelled")
     attendee.code_nonce = codes.new_nonce()
     audit.record("attendee.reissue_code", obj=attendee, event_id=attendee.event_id,
                  summary=f"Cấp lại mã check-in cho {attendee.full_name} — "
                          f"{attendee.unit_name}; mã cũ hết hiệu lực", user=actor)
-    db.session.commit()
+    db.session.flush()
     return codes.attendee_code(attendee)
 
 
@@ -404,4 +449,4 @@ def save_settings(event: Event, values: Mapping, actor) -> None:
     audit.record("invitation.settings", obj=setting, event_id=event.id,
                  summary="Sửa thông tin in giấy mời, thẻ đại biểu", before=before,
                  after=audit.snapshot(setting, fields), user=actor)
-    db.session.commit()
+    db.session.flush()

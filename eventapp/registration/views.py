@@ -14,16 +14,17 @@ import eventapp.registration.documents  # noqa: F401  (its routes join the bluep
 from eventapp.accounts.models import Role
 from eventapp.auth import event_for, organizer_required, roles_required
 from eventapp.clock import now
-from eventapp.errors import DomainError, Invalid
+from eventapp.errors import DomainError
 from eventapp.events.models import DeadlineKind
 from eventapp.events.services import effective_deadline, is_open_for
 from eventapp.events.summaries import Summary, provider
+from eventapp.extensions import db
 from eventapp.forms import EmptyForm
 from eventapp.registration import checkins, exports, imports, printing, queries, services
 from eventapp.registration.blueprint import bp
 from eventapp.registration.catalog import Catalog
 from eventapp.registration.forms import AttendeeForm, ImportForm, SettingsForm
-from eventapp.views import apply_errors, run_import, send_xlsx
+from eventapp.views import apply_errors, run_import, safe_next, send_xlsx
 
 __all__ = ["bp"]
 
@@ -91,8 +92,10 @@ def index(slug: str):
 def _form(event, attendee=None) -> AttendeeForm:
     catalog = Catalog(event)
     form = AttendeeForm(obj=attendee)
+    categories = catalog.categories if current_user.is_organizer else \
+        catalog.unit_categories(attendee.category if attendee else None)
     form.category.choices = [("", "— Chọn thành phần —")] + [(c.key, c.name)
-                                                              for c in catalog.categories]
+                                                              for c in categories]
     form.sessions.choices = [(s.key, f"Phiên {i}: {s.name}")
                              for i, s in enumerate(catalog.sessions, 1)]
     form.unit.choices = _unit_choices(event)
@@ -124,10 +127,9 @@ def new(slug: str):
     if form.validate_on_submit():
         try:
             attendee = services.register(event, current_user, _raw(form))
-        except Invalid as error:
-            apply_errors(form, error)
         except DomainError as error:
-            flash(error.message, "danger")
+            db.session.rollback()
+            apply_errors(form, error)
         else:
             flash(f"Đã đăng ký {attendee.full_name} ({attendee.unit_name}).", "success")
             if request.form.get("then") == "new":
@@ -153,10 +155,9 @@ def edit(slug: str, attendee_id: int):
     if form.validate_on_submit():
         try:
             services.update(attendee, current_user, _raw(form))
-        except Invalid as error:
-            apply_errors(form, error)
         except DomainError as error:
-            flash(error.message, "danger")
+            db.session.rollback()
+            apply_errors(form, error)
         else:
             flash(f"Đã lưu thông tin {attendee.full_name}.", "success")
             return redirect(url_for("registration.index", slug=slug))
@@ -175,11 +176,13 @@ def cancel(slug: str, attendee_id: int):
         try:
             services.cancel(attendee, current_user)
         except DomainError as error:
+            db.session.rollback()
             flash(error.message, "danger")
         else:
             flash(f"Đã hủy đăng ký {attendee.full_name}; mã check-in của người này không "
                   "còn dùng được.", "success")
-    return redirect(request.form.get("next") or url_for("registration.index", slug=slug))
+    return redirect(safe_next(request.form.get("next"))
+                    or url_for("registration.index", slug=slug))
 
 
 @bp.post("/<int:attendee_id>/reissue")
@@ -191,6 +194,7 @@ def reissue(slug: str, attendee_id: int):
         try:
             services.reissue_code(attendee, current_user)
         except DomainError as error:
+            db.session.rollback()
             flash(error.message, "danger")
         else:
             flash(f"Đã cấp mã check-in mới cho {attendee.full_name}; giấy mời và thẻ in "
@@ -256,5 +260,6 @@ def registration_summary(event, unit) -> Summary | None:
         title="Đăng ký đại biểu", status=status,
         url=url_for("registration.index", slug=event.slug), deadline=deadline,
         is_open=is_open_for(event, unit.id, DeadlineKind.registration),
-        done=all(s.full for s in seats) if seats else total > 0,
+        done=all(s.full for s in caps) if (caps := [s for s in seats if s.kind == "cap"])
+        else total > 0,
         details=[f"{s.label}: {s.text}" for s in seats])

@@ -184,3 +184,88 @@ def test_forms_need_csrf(clients, before_deadline):
     response = unit.post(f"{BASE}/new", data=dossier_form())
     assert response.status_code == 400
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Nomination)) == 0
+
+
+# --- Storage limits per unit (issue #12 item 11) -----------------------------------------------
+
+def _stored(app) -> int:
+    folder = Path(app.config["UPLOAD_FOLDER"]) / "nominations"
+    return len(list(folder.iterdir())) if folder.exists() else 0
+
+
+def _message(client, response) -> str:
+    return client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_at_most_five_letters_per_unit(clients, before_deadline, app):
+    unit = clients("unit_a")
+    for i in range(5):
+        assert upload_letter(unit, name=f"to-trinh-{i}.docx").status_code == 302
+    assert len(files()) == 5
+    sixth = upload_letter(unit, name="to-trinh-6.docx")
+    assert ("Đơn vị đã có 5 tờ trình (tối đa 5); hãy xóa tờ trình cũ trước khi tải tờ trình "
+            "mới lên.") in _message(unit, sixth)
+    db.session.rollback()
+    assert len(files()) == 5 and _stored(app) == 5  # nothing written, not even on disk
+    # Another unit has its own five.
+    assert upload_letter(clients("unit_b")).status_code == 302
+    db.session.rollback()
+    assert len(files()) == 6
+
+
+def test_dossiers_holding_files_are_limited_per_unit(clients, before_deadline, app):
+    app.config["UPLOAD_MAX_DOSSIERS_PER_UNIT"] = 2
+    unit = clients("unit_a")
+    first, second, third = (create_dossier(unit, full_name=f"Nguyễn Văn {n}")
+                            for n in ("Một", "Hai", "Ba"))
+    assert upload(unit, first).status_code == 302
+    assert upload(unit, second).status_code == 302
+    assert upload(unit, second, name="them.pdf").status_code == 302  # the same dossier: fine
+    refused = upload(unit, third)
+    assert ("Đơn vị đã có tệp trong 2 hồ sơ (tối đa 2 hồ sơ mỗi đơn vị)"
+            in _message(unit, refused))
+    db.session.rollback()
+    assert sorted(f.nomination_id for f in files()) == [first, second, second]
+    assert _stored(app) == 3
+
+
+def test_total_bytes_per_unit(clients, before_deadline, app):
+    app.config["UPLOAD_MAX_BYTES_PER_UNIT"] = 5 * 1024 * 1024 // 2  # 2,5 MB
+    megabyte = PDF + b"0" * (1024 * 1024 - len(PDF))
+    unit = clients("unit_a")
+    nomination_id = create_dossier(unit)
+    assert upload(unit, nomination_id, data=megabyte, name="a.pdf").status_code == 302
+    assert upload_letter(unit, data=megabyte, name="to-trinh.pdf").status_code == 302
+    refused = upload(unit, nomination_id, data=megabyte, name="c.pdf")
+    assert ("Đơn vị đã dùng 2 MB trên 2,5 MB dung lượng tải lên; tệp này (1 MB) vượt giới "
+            "hạn.") in _message(unit, refused)
+    db.session.rollback()
+    assert len(files()) == 2 and _stored(app) == 2
+    assert upload(unit, nomination_id, data=PDF, name="nho.pdf").status_code == 302
+    other = clients("unit_b")
+    assert upload(other, create_dossier(other), data=megabyte).status_code == 302
+    db.session.rollback()
+    assert len(files()) == 4
+
+
+def test_default_storage_limits():
+    from eventapp.config import Defaults
+
+    assert Defaults.UPLOAD_MAX_BYTES_PER_UNIT == 200 * 1024 * 1024
+    assert uploads.MAX_LETTERS == 5
+
+
+@pytest.mark.concurrency
+def test_letters_sent_at_once_never_pass_the_limit(app, users, before_deadline):
+    from tests.conftest import PASSWORD, run_concurrently
+
+    email = users["unit_a"].email
+
+    def send(i):
+        client = app.test_client()
+        client.post_form("/login", {"email": email, "password": PASSWORD})
+        return upload_letter(client, name=f"to-trinh-{i}.docx").status_code
+
+    assert run_concurrently(send, 8) == [302] * 8
+    db.session.rollback()
+    assert len(files()) == 5 and _stored(app) == 5

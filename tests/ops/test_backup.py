@@ -9,18 +9,22 @@ import json
 import sqlite3
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
 
+from eventapp import create_app
 from eventapp.accounts.models import User
 from eventapp.audit.models import AuditEntry
 from eventapp.events.models import Event, EventUnit
 from eventapp.extensions import db
+from eventapp.registration.codes import new_nonce
 from eventapp.units.models import Unit
 from eventapp.units.services import save_unit
-from tests.conftest import PASSWORD, TEST_DATABASE_URL
+from tests.conftest import PASSWORD, TEST_DATABASE_URL, _base_config
 from tests.ops.conftest import needs_postgres, run_cli
 
 
@@ -297,3 +301,137 @@ def test_backup_says_what_to_install_when_pg_dump_is_missing(app, tmp_path, monk
     assert "Không tìm thấy lệnh pg_dump" in result.output
     assert not (tmp_path / "sao-luu").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
+
+
+# --- The check-in code key travels with the data (issue #12 item 14) -------------------------
+
+DOORS_OPEN = datetime(2020, 2, 14, 8, 5, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
+def _laptop(fresh_app, monkeypatch, tmp_path, name: str, **config):
+    """An installation whose key lives in its own instance/secret_key (nothing configured)."""
+    monkeypatch.setenv("EVENTAPP_INSTANCE_PATH", str(tmp_path / f"{name}-instance"))
+    return fresh_app(name, SECRET_KEY=None, NOW=DOORS_OPEN, **config)
+
+
+def _with_a_printed_code(laptop) -> str:
+    """Migrate, load the demo event, register one delegate; returns the delegate's code."""
+    from eventapp.accounts.services import create_user
+    from eventapp.cli import upgrade_schema
+    from eventapp.events.services import import_event
+    from eventapp.registration.codes import attendee_code
+    from eventapp.registration.models import Attendee
+    from tests.conftest import demo_definition
+
+    with laptop.app_context():
+        upgrade_schema()
+        event = import_event(demo_definition())
+        create_user("cua@test.vn", "checkin", PASSWORD, full_name="cua")
+        category = next(c for c in event.categories if c.key == "tpt-doi")
+        person = Attendee(event_id=event.id, unit_id=None, category_id=category.id,
+                          full_name="Nguyễn Văn Ấn", name_key="nguyen van an",
+                          code_nonce=new_nonce())
+        person.sessions = [event.session_by_key("doi-thoai")]
+        db.session.add(person)
+        db.session.commit()
+        return attendee_code(person)
+
+
+def _scan(laptop, code: str):
+    """Scan ``code`` at the door of ``laptop`` as its check-in staff; returns the response."""
+    from eventapp.accounts.services import find_user
+    from eventapp.auth import issue_token
+
+    with laptop.app_context():
+        token = issue_token(find_user("cua@test.vn"), "cửa 1")
+        db.session.commit()
+        return laptop.test_client().post(
+            "/api/v1/events/doi-thoai-2020/checkin",
+            json={"code": code, "session": "doi-thoai"},
+            headers={"Authorization": f"Bearer {token}"})
+
+
+def test_restore_on_a_new_laptop_brings_the_code_key_so_printed_codes_still_scan(
+        fresh_app, monkeypatch, tmp_path):
+    old = _laptop(fresh_app, monkeypatch, tmp_path, "old")
+    code = _with_a_printed_code(old)
+    old_key = (tmp_path / "old-instance" / "secret_key").read_text()
+    dest = tmp_path / "sao-luu"
+    result = run_cli(old, "backup", str(dest))
+    assert result.exit_code == 0, result.output
+    assert "Khóa mã check-in (instance/secret_key) được sao lưu kèm" in result.output
+    manifest = json.loads((dest / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["code_key"]["source"] == "instance/secret_key"
+    assert manifest["code_key"]["file"] == "secret_key" and "secret_key" in manifest["files"]
+    assert old_key not in json.dumps(manifest)  # a fingerprint, never the key
+    assert (dest / "secret_key").read_text() == old_key
+    assert (dest / "secret_key").stat().st_mode & 0o077 == 0
+
+    new = _laptop(fresh_app, monkeypatch, tmp_path, "new")
+    new_key_file = tmp_path / "new-instance" / "secret_key"
+    assert new_key_file.read_text() != old_key
+    restored = run_cli(new, "restore", str(dest))
+    assert restored.exit_code == 0, restored.output
+    assert "Đã khôi phục khóa mã check-in (instance/secret_key)" in restored.output
+    assert new_key_file.read_text() == old_key
+    assert new_key_file.stat().st_mode & 0o077 == 0
+    assert len(list(new_key_file.parent.glob("secret_key.truoc-khoi-phuc-*"))) == 1
+    # The printed QR code is accepted at the door, by the running app and after a restart.
+    scanned = _scan(new, code)
+    assert scanned.status_code == 200, scanned.get_json()
+    assert scanned.get_json()["result"] == "checked_in"
+    restarted = create_app({**_base_config(tmp_path / "new", new.config[
+        "SQLALCHEMY_DATABASE_URI"]), "SECRET_KEY": None, "NOW": DOORS_OPEN})
+    try:
+        again = _scan(restarted, code)
+        assert again.status_code == 200 and again.get_json()["result"] == "already_checked_in"
+    finally:
+        with restarted.app_context():
+            db.engine.dispose()
+
+
+def test_restore_refuses_loudly_when_the_new_key_is_configured_elsewhere(
+        fresh_app, monkeypatch, tmp_path):
+    old = _laptop(fresh_app, monkeypatch, tmp_path, "old")
+    code = _with_a_printed_code(old)
+    dest = tmp_path / "sao-luu.tar.gz"
+    assert run_cli(old, "backup", str(dest)).exit_code == 0
+
+    # The new server takes SECRET_KEY from its configuration: the backup's file cannot be
+    # used, and restoring would void every printed code.
+    server = _laptop(fresh_app, monkeypatch, tmp_path, "server")
+    server.config["SECRET_KEY"] = "another-configured-key-" + "y" * 20
+    refused = run_cli(server, "restore", str(dest))
+    assert refused.exit_code == 2
+    assert "KHÔNG KHÔI PHỤC" in refused.output and "1 đại biểu" in refused.output
+    assert "--accept-new-code-key" in refused.output and "Chưa có gì bị thay đổi" in refused.output
+    with server.app_context():
+        assert sa.inspect(db.engine).get_table_names() == []
+    assert not Path(server.config["UPLOAD_FOLDER"]).exists()
+
+    # Told what to do, the operator configures the old key: the restore goes through.
+    server.config["SECRET_KEY"] = (tmp_path / "old-instance" / "secret_key").read_text()
+    done = run_cli(server, "restore", str(dest))
+    assert done.exit_code == 0, done.output
+    assert "Khóa mã check-in trùng với bản sao lưu" in done.output
+    assert _scan(server, code).get_json()["result"] == "checked_in"
+
+
+def test_restore_with_another_key_only_when_the_operator_accepts_it(
+        fresh_app, monkeypatch, tmp_path):
+    old = _laptop(fresh_app, monkeypatch, tmp_path, "old",
+                  CHECKIN_CODE_KEY="khoa-cua-may-cu-" + "z" * 20)
+    code = _with_a_printed_code(old)
+    dest = tmp_path / "sao-luu"
+    backed = run_cli(old, "backup", str(dest))
+    assert "lấy từ CHECKIN_CODE_KEY trong cấu hình" in backed.output
+    assert not (dest / "secret_key").exists()
+
+    new = _laptop(fresh_app, monkeypatch, tmp_path, "new")
+    refused = run_cli(new, "restore", str(dest))
+    assert refused.exit_code == 2
+    assert "máy cũ lấy khóa từ CHECKIN_CODE_KEY" in refused.output
+    accepted = run_cli(new, "restore", "--accept-new-code-key", str(dest))
+    assert accepted.exit_code == 0, accepted.output
+    assert "CẢNH BÁO: khóa mã check-in khác bản sao lưu" in accepted.output
+    assert _scan(new, code).status_code == 404  # the operator was told: codes must be re-issued

@@ -21,13 +21,36 @@ def open_registration(set_now):
 
 @pytest.fixture
 def add(event, users):
-    """``add(user, full_name, **fields)``: register through the service, as ``user``."""
+    """``add(user, full_name, **fields)``: register through the service, as ``user``, and
+    commit or roll back as the request around it would."""
+    from eventapp.database import unit_of_work
     from eventapp.registration import services
 
     def register(user, full_name, **fields):
         raw = {"full_name": full_name, "category": "tpt-doi", "sessions": ["doi-thoai"],
                "phone": "", "email": ""}
         raw.update(fields)
-        return services.register(event, user, raw)
+        with unit_of_work():
+            return services.register(event, user, raw)
 
     return register
+
+
+@pytest.fixture
+def limits(event):
+    """``limits(default_max=…, reserved={session key: seats}, organizer_only={key: bool})``:
+    change the event's registration limits as its definition would, and commit."""
+    from eventapp.extensions import db
+    from eventapp.registration import settings
+
+    def change(default_max="keep", reserved=None, organizer_only=None):
+        current = settings.default_max_per_unit(event)
+        settings.store(event, current if default_max == "keep" else default_max,
+                       organizer_only or {}, reserved or {})
+        db.session.commit()
+
+    return change
+
+
+#: No seats held back for guests in either session of the seed.
+NO_RESERVATION = {"doi-thoai": 0, "so-ket": 0}

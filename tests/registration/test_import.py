@@ -11,7 +11,7 @@ from openpyxl import Workbook, load_workbook
 from eventapp.extensions import db
 from eventapp.registration.imports import HEADERS
 from eventapp.registration.models import Attendee
-from tests.registration.conftest import AFTER_DEADLINE
+from tests.registration.conftest import AFTER_DEADLINE, NO_RESERVATION
 
 pytestmark = pytest.mark.usefixtures("open_registration")
 BASE = "/events/doi-thoai-2020/registration"
@@ -116,7 +116,8 @@ def test_caps_are_checked_for_the_whole_file(client, users, login, add):
     assert count() == 5
 
 
-def test_session_capacity_for_the_whole_file(client, users, login, event):
+def test_session_capacity_for_the_whole_file(client, users, login, event, limits):
+    limits(reserved=NO_RESERVATION)
     event.session_by_key("so-ket").capacity = 2
     db.session.commit()
     login(users["school"])

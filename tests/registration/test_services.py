@@ -15,7 +15,7 @@ from eventapp.extensions import db
 from eventapp.registration import codes, services
 from eventapp.registration.models import Attendee
 from eventapp.units.models import Unit
-from tests.registration.conftest import AFTER_DEADLINE, VN
+from tests.registration.conftest import AFTER_DEADLINE, NO_RESERVATION, VN
 
 pytestmark = pytest.mark.usefixtures("open_registration")
 
@@ -63,7 +63,8 @@ def test_cancelling_frees_a_place(add, users):
     clb(add, users["unit_a"], "Người thay thế")
 
 
-def test_session_capacity_counts_every_unit_and_guests(add, users, event):
+def test_session_capacity_counts_every_unit_and_guests(add, users, event, limits):
+    limits(reserved=NO_RESERVATION)
     session = event.session_by_key("so-ket")
     session.capacity = 3
     db.session.commit()
