@@ -96,7 +96,7 @@ def import_attendees(event: Event, actor, data: bytes, unit_code: str | None = N
 
     unit_id = unit.id if unit else None
     session_ids = {s.id for _, values in accepted for s in values["sessions"]}
-    services.lock(event.id, unit_id, session_ids)
+    services.lock_places(event.id, unit_id, session_ids)
     _check_against_database(catalog, unit, accepted, bad)
     _refuse_if(bad)
     created = []

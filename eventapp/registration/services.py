@@ -24,7 +24,7 @@ import sqlalchemy as sa
 
 from eventapp import audit
 from eventapp.clock import now
-from eventapp.database import is_sqlite, write_lock
+from eventapp.database import is_sqlite, lock, write_lock
 from eventapp.errors import Changed, Conflict, Forbidden, Invalid, NotFound
 from eventapp.events.models import (
     Category,
@@ -162,7 +162,7 @@ def ensure_can_change(event: Event, actor, unit_id: int | None) -> None:
 
 # --- Locks and limits --------------------------------------------------------------------
 
-def lock(event_id: int, unit_id: int | None, session_ids: Iterable[int]) -> None:
+def lock_places(event_id: int, unit_id: int | None, session_ids: Iterable[int]) -> None:
     """Serialise writers for this unit and these sessions (see the module docstring).
 
     Invited guests have no unit row: the event's first session row stands in for it. Not
@@ -185,17 +185,6 @@ def lock(event_id: int, unit_id: int | None, session_ids: Iterable[int]) -> None
         locks = locks[:1]  # one BEGIN IMMEDIATE already serialises every writer
     for model, ident in locks:
         write_lock(session, model, ident)
-
-
-def lock_row(attendee: Attendee) -> Attendee:
-    """Lock the attendee's row until the transaction ends and re-read it.
-
-    Not ``database.lock``: its refresh carries the joined unit (an outer join), and
-    PostgreSQL refuses FOR NO KEY UPDATE on the nullable side of an outer join.
-    """
-    write_lock(db.session, Attendee, attendee.id)
-    db.session.refresh(attendee)
-    return attendee
 
 
 def maxima(event: Event, unit: Unit | None) -> dict[rules.LimitKey, int]:
@@ -340,7 +329,7 @@ def register(event: Event, actor, raw: Mapping) -> Attendee:
     data = clean_input(catalog, raw, actor, unit=own_unit, unit_given=actor.is_organizer)
     unit = data["unit"]
     event_id, unit_id = event.id, unit.id if unit else None
-    lock(event_id, unit_id, [s.id for s in data["sessions"]])
+    lock_places(event_id, unit_id, [s.id for s in data["sessions"]])
     existing = find_duplicate(event_id, unit_id, data["name_key"], data["phone"])
     if existing is not None:
         raise Conflict(duplicate_message(existing), code="duplicate",
@@ -372,8 +361,8 @@ def update(attendee: Attendee, actor, raw: Mapping) -> Attendee:
     data = clean_input(catalog, raw, actor, unit=attendee.unit,
                        current_category=attendee.category)
     attendee_id, event_id, unit_id = attendee.id, event.id, attendee.unit_id
-    lock(event_id, unit_id, [s.id for s in data["sessions"]])
-    lock_row(attendee)
+    lock_places(event_id, unit_id, [s.id for s in data["sessions"]])
+    lock(attendee)
     if not attendee.is_active:
         raise Changed("Đại biểu đã bị hủy đăng ký trong lúc bạn sửa; không thể lưu.")
     existing = find_duplicate(event_id, unit_id, data["name_key"], data["phone"],
@@ -404,7 +393,7 @@ def cancel(attendee: Attendee, actor) -> Attendee:
     """Cancel a registration; its check-in code stops working (revoked). The attendee row
     is locked first: of two cancels at once, the second gets ``Changed``."""
     ensure_can_change(attendee.event, actor, attendee.unit_id)
-    lock_row(attendee)
+    lock(attendee)
     if not attendee.is_active:
         raise Changed("Đại biểu này đã được hủy đăng ký trước đó; không có gì thay đổi.")
     attendee.status = AttendeeStatus.cancelled.value
@@ -420,7 +409,7 @@ def reissue_code(attendee: Attendee, actor) -> str:
     """Organizer: give the attendee a new code; the old one stops working at once."""
     if not actor.is_organizer:
         raise Forbidden("Chỉ Ban tổ chức được cấp lại mã check-in.")
-    lock_row(attendee)
+    lock(attendee)
     if not attendee.is_active:
         raise Conflict("Đại biểu đã bị hủy đăng ký; không cấp lại mã.", code="cancelled")
     attendee.code_nonce = codes.new_nonce()
