@@ -139,6 +139,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         from sqlalchemy.exc import DataError, OperationalError
+        from sqlalchemy.exc import TimeoutError as PoolTimeout
 
         from eventapp.extensions import db
 
@@ -150,8 +151,11 @@ def register_error_handlers(app: Flask) -> None:
             return error_response(400, {"error": "bad_request",
                                         "message": "Dữ liệu gửi lên có ký tự hoặc giá trị "
                                                    "không hợp lệ."})
-        if isinstance(error, OperationalError) and _is_lock_timeout(error):
-            app.logger.warning("write lock not obtained within the busy timeout: %s", error)
+        if isinstance(error, PoolTimeout) or (isinstance(error, OperationalError)
+                                              and _is_lock_timeout(error)):
+            # Every pooled connection was in use for DB_POOL_TIMEOUT, or the write lock
+            # was not obtained within the busy timeout.
+            app.logger.warning("database busy: %s", error)
             return error_response(503, {"error": "busy", "message": BUSY_MESSAGE},
                                   {"Retry-After": "5"})
         if isinstance(error, OperationalError) and _is_outage(error):
