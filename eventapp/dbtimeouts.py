@@ -12,7 +12,8 @@ instead of hanging every worker thread until TCP gives up.
   nothing) cannot cancel anything, and its connection is closed and thrown away;
 - ``DB_POOL_TIMEOUT``: how long a request waits for a free pooled connection.
 
-Every value is in seconds; 0 turns that one off (the pool's wait: SQLAlchemy's 30 s). Configured in ``eventapp/config.py``.
+Every value is in seconds; 0 turns that one off (the pool's wait: SQLAlchemy's 30 s).
+Configured in ``eventapp/config.py``.
 """
 
 from __future__ import annotations
