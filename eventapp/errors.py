@@ -72,11 +72,12 @@ class DeadlinePassed(DomainError):
     status = 403
     code = "deadline_passed"
 
-    def __init__(self, deadline: datetime, message: str | None = None):
+    def __init__(self, deadline: datetime, message: str | None = None, *, where=None):
         from eventapp.formatting import local_dt
 
-        super().__init__(
-            message or f"Đã hết hạn lúc {local_dt(deadline)}; không thể thêm, sửa hoặc rút.",
+        super().__init__(  # ``where``: the event, whose zone shows the deadline
+            message or f"Đã hết hạn lúc {local_dt(deadline, where)}; không thể thêm, sửa hoặc "
+                       "rút.",
             deadline=deadline.isoformat(),
         )
         self.deadline = deadline

@@ -60,7 +60,7 @@ def ensure_open(event: Event, unit_id: int | None, kind: DeadlineKind | str) -> 
     """Raise ``DeadlinePassed`` at or after the unit's effective deadline."""
     deadline = effective_deadline(event, unit_id, kind)
     if not rules.is_open(now(), deadline):
-        raise DeadlinePassed(deadline)
+        raise DeadlinePassed(deadline, where=event)
 
 
 def is_open_for(event: Event, unit_id: int | None, kind: DeadlineKind | str) -> bool:
