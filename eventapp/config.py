@@ -38,8 +38,8 @@ class Defaults:
     # request gets the 503 page; 0 turns one off. Raise DB_STATEMENT_TIMEOUT for a long
     # maintenance command (EVENTAPP_DB_STATEMENT_TIMEOUT=0 flask … init-db).
     DB_CONNECT_TIMEOUT = 3
-    DB_STATEMENT_TIMEOUT = 5
-    DB_POOL_TIMEOUT = 5
+    DB_STATEMENT_TIMEOUT = 6
+    DB_POOL_TIMEOUT = 10
     DB_KEEPALIVES_IDLE = 10
     # Login throttling (accounts/throttle.py): memory:// counts per process; use
     # redis://… with several workers or hosts.

@@ -18,6 +18,7 @@ Configured in ``eventapp/config.py``.
 
 from __future__ import annotations
 
+import contextlib
 import math
 
 import psycopg
@@ -28,6 +29,9 @@ from sqlalchemy.engine import Engine
 ANSWER_MARGIN = 1.0
 #: How often a wait wakes up to notice Ctrl-C (psycopg's own default).
 WAIT_INTERVAL = 0.1
+#: The pool's pre-ping (``SELECT`` nothing) answers in milliseconds on a live server: a
+#: stalled one is given up on sooner than a real statement.
+PING_DEADLINE = 2.0
 #: Private key in ``connect_args``: popped by ``_connect`` before psycopg sees it.
 _DEADLINE = "eventapp_answer_deadline"
 
@@ -44,6 +48,16 @@ class DeadlineConnection(psycopg.Connection):
     """
 
     answer_deadline: float | None = None
+
+    @contextlib.contextmanager
+    def deadline(self, seconds: float):
+        """Wait at most ``seconds`` (never longer than the usual deadline) in the block."""
+        usual = self.answer_deadline
+        self.answer_deadline = min(seconds, usual) if usual else usual
+        try:
+            yield
+        finally:
+            self.answer_deadline = usual
 
     def wait(self, gen, interval: float = WAIT_INTERVAL, timeout: float | None = None):
         if timeout is not None or self.answer_deadline is None:
@@ -84,6 +98,21 @@ def _connect(dialect, connection_record, cargs, cparams):
     deadline = cparams.pop(_DEADLINE, None)
     if deadline is None or dialect.driver != "psycopg":
         return None
+    if not getattr(dialect, "_ping_has_deadline", False):
+        dialect.do_ping = _quick(dialect.do_ping)
+        dialect._ping_has_deadline = True
     connection = DeadlineConnection.connect(*cargs, **cparams)
     connection.answer_deadline = deadline
     return connection
+
+
+def _quick(do_ping):
+    """The dialect's ping, with ``PING_DEADLINE`` on a ``DeadlineConnection``."""
+
+    def ping(dbapi_connection) -> bool:
+        if not isinstance(dbapi_connection, DeadlineConnection):
+            return do_ping(dbapi_connection)
+        with dbapi_connection.deadline(PING_DEADLINE):
+            return do_ping(dbapi_connection)
+
+    return ping
