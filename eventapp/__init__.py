@@ -111,6 +111,13 @@ def _finish_config(app: Flask) -> None:
     if uri.startswith("sqlite"):
         options.setdefault("connect_args", {"timeout": app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000,
                                             "check_same_thread": False})
+    elif app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg"):
+        from eventapp import dbtimeouts
+
+        # A database that stalls gets a 503 within seconds instead of hanging every thread.
+        timeouts = dbtimeouts.engine_options(app.config)
+        options.setdefault("pool_timeout", timeouts["pool_timeout"])
+        options["connect_args"] = {**timeouts["connect_args"], **options.get("connect_args", {})}
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if not app.config.get("UPLOAD_FOLDER"):
         app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")

@@ -11,6 +11,7 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 
+from eventapp.database import unit_of_work
 from eventapp.errors import Invalid
 
 DEMO_PASSWORD = "doithoai2020"
@@ -58,7 +59,8 @@ def create_user(email, role, unit_code, full_name, password):
     from eventapp.accounts.services import create_user as create
 
     try:
-        user = create(email, role, password, unit_code=unit_code, full_name=full_name)
+        with unit_of_work():
+            user = create(email, role, password, unit_code=unit_code, full_name=full_name)
     except Invalid as error:
         _fail(_invalid_message(error))
     click.echo(f"Đã tạo tài khoản {user.email} ({user.role}).")
@@ -72,13 +74,12 @@ def create_token(email, label):
     """Create an API token for EMAIL and print it alone on the last line."""
     from eventapp.accounts.services import find_user
     from eventapp.auth import issue_token
-    from eventapp.extensions import db
 
     user = find_user(email)
     if user is None:
         _fail(f"Không có tài khoản {email}.")
-    token = issue_token(user, label)
-    db.session.commit()
+    with unit_of_work():
+        token = issue_token(user, label)
     click.echo(f"Mã truy cập cho {user.email} (chỉ hiện một lần):")
     click.echo(token)
 
@@ -100,7 +101,6 @@ def _load_definition(path: Path) -> dict:
 @with_appcontext
 def import_event(file: Path):
     """Create or update (by slug) an event from a JSON definition; prints the slug last."""
-    from eventapp.database import unit_of_work
     from eventapp.events.services import import_event as do_import
 
     data = _load_definition(file)
@@ -114,28 +114,38 @@ def import_event(file: Path):
 
 
 @click.command("demo")
-@click.option("--password", default=DEMO_PASSWORD, show_default=True,
-              help="Mật khẩu của các tài khoản mẫu.")
+@click.option("--password", default=None,
+              help=f"Mật khẩu của các tài khoản mẫu (mặc định {DEMO_PASSWORD}, chỉ với SQLite "
+                   "và khi chưa bật EVENTAPP_TLS).")
 @with_appcontext
-def demo(password: str):
+def demo(password: str | None):
     """Load the seed's event (Bến Tre, 14/02/2020) and demo accounts."""
+    from flask import current_app
+
     from eventapp.accounts.services import create_user as create
     from eventapp.accounts.services import find_user
-    from eventapp.database import unit_of_work
     from eventapp.events.services import import_event as do_import
+    from eventapp.extensions import db
 
+    if password is None:
+        # The default password is printed in the README: fine on a laptop, not on a server.
+        if db.engine.dialect.name != "sqlite" or current_app.config.get("TLS"):
+            _fail("Đây là máy chủ thật (PostgreSQL hoặc EVENTAPP_TLS=1): không tạo tài khoản "
+                  f"mẫu với mật khẩu công khai '{DEMO_PASSWORD}'. Hãy chạy lại với "
+                  "--password <mật khẩu riêng>.")
+        password = DEMO_PASSWORD
     upgrade_schema()
     data = json.loads(resources.files("eventapp.events").joinpath("demo_event.json")
                       .read_text(encoding="utf-8"))
-    with unit_of_work():
-        event = do_import(data)
     accounts = [("bantochuc@demo.vn", "organizer", None, "Ban Thanh thiếu nhi trường học"),
                 ("checkin@demo.vn", "checkin", None, "Tổ đón tiếp")]
     accounts += [(f"{u['code'].lower()}@demo.vn", "unit", u["code"], u["name"])
                  for u in data["units"]]
-    for email, role, unit_code, name in accounts:
-        if find_user(email) is None:
-            create(email, role, password, unit_code=unit_code, full_name=name)
+    with unit_of_work():
+        event = do_import(data)
+        for email, role, unit_code, name in accounts:
+            if find_user(email) is None:
+                create(email, role, password, unit_code=unit_code, full_name=name)
     click.echo(f"Đã nạp sự kiện mẫu '{event.slug}' với {len(data['units'])} đơn vị.")
     click.echo(f"Đăng nhập (mật khẩu: {password}):")
     click.echo("  Ban tổ chức:  bantochuc@demo.vn")

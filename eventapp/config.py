@@ -34,6 +34,13 @@ class Defaults:
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SQLITE_BUSY_TIMEOUT_MS = 30_000
+    # PostgreSQL that stalls instead of refusing (eventapp/dbtimeouts.py): seconds before a
+    # request gets the 503 page; 0 turns one off. Raise DB_STATEMENT_TIMEOUT for a long
+    # maintenance command (EVENTAPP_DB_STATEMENT_TIMEOUT=0 flask … init-db).
+    DB_CONNECT_TIMEOUT = 3
+    DB_STATEMENT_TIMEOUT = 6
+    DB_POOL_TIMEOUT = 10
+    DB_KEEPALIVES_IDLE = 10
     # Login throttling (accounts/throttle.py): memory:// counts per process; use
     # redis://… with several workers or hosts.
     RATELIMIT_STORAGE_URI = "memory://"
@@ -58,9 +65,31 @@ ENV_OVERRIDES = {
 }
 
 
+#: Settings in seconds (a number; 0 turns the timeout off).
+ENV_SECONDS = {
+    "EVENTAPP_DB_CONNECT_TIMEOUT": "DB_CONNECT_TIMEOUT",
+    "EVENTAPP_DB_STATEMENT_TIMEOUT": "DB_STATEMENT_TIMEOUT",
+    "EVENTAPP_DB_POOL_TIMEOUT": "DB_POOL_TIMEOUT",
+    "EVENTAPP_DB_KEEPALIVES_IDLE": "DB_KEEPALIVES_IDLE",
+}
+
+
+def _seconds(env: str) -> float:
+    try:
+        value = float(os.environ[env])
+    except ValueError:
+        value = -1
+    if not 0 <= value < 86_400:
+        raise ValueError(f"{env} must be a number of seconds (0 turns it off), "
+                         f"not {os.environ[env]!r}")
+    return value
+
+
 def from_environment() -> dict:
     """Settings taken from environment variables."""
     found = {key: os.environ[env] for env, key in ENV_OVERRIDES.items() if os.environ.get(env)}
+    found.update({key: _seconds(env) for env, key in ENV_SECONDS.items()
+                  if os.environ.get(env, "").strip()})
     if os.environ.get("EVENTAPP_PROXY_FIX", "").lower() in {"1", "true", "yes"}:
         found["PROXY_FIX"] = True
     if os.environ.get("EVENTAPP_TLS", "").lower() in {"1", "true", "yes"}:

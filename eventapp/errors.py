@@ -75,11 +75,12 @@ class DeadlinePassed(DomainError):
     status = 403
     code = "deadline_passed"
 
-    def __init__(self, deadline: datetime, message: str | None = None):
+    def __init__(self, deadline: datetime, message: str | None = None, *, where=None):
         from eventapp.formatting import local_dt
 
-        super().__init__(
-            message or f"Đã hết hạn lúc {local_dt(deadline)}; không thể thêm, sửa hoặc rút.",
+        super().__init__(  # ``where``: the event, whose zone shows the deadline
+            message or f"Đã hết hạn lúc {local_dt(deadline, where)}; không thể thêm, sửa hoặc "
+                       "rút.",
             deadline=deadline.isoformat(),
         )
         self.deadline = deadline
@@ -142,6 +143,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         from sqlalchemy.exc import DataError, OperationalError
+        from sqlalchemy.exc import TimeoutError as PoolTimeout
 
         from eventapp.extensions import db
 
@@ -153,8 +155,11 @@ def register_error_handlers(app: Flask) -> None:
             return error_response(400, {"error": "bad_request",
                                         "message": "Dữ liệu gửi lên có ký tự hoặc giá trị "
                                                    "không hợp lệ."})
-        if isinstance(error, OperationalError) and _is_lock_timeout(error):
-            app.logger.warning("write lock not obtained within the busy timeout: %s", error)
+        if isinstance(error, PoolTimeout) or (isinstance(error, OperationalError)
+                                              and _is_lock_timeout(error)):
+            # Every pooled connection was in use for DB_POOL_TIMEOUT, or the write lock
+            # was not obtained within the busy timeout.
+            app.logger.warning("database busy: %s", error)
             _page_without_database()
             return error_response(503, {"error": "busy", "message": BUSY_MESSAGE},
                                   {"Retry-After": "5"})

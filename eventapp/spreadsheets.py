@@ -26,7 +26,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from eventapp.errors import DomainError
-from eventapp.formatting import VN_TZ
+from eventapp.formatting import zone
 
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 DATE_FORMAT = "dd/mm/yyyy"
@@ -52,9 +52,9 @@ class Column:
 class XlsxBuilder:
     """Build a workbook sheet by sheet, streaming rows; ``to_bytes()`` finishes it."""
 
-    def __init__(self, tz: ZoneInfo | str = VN_TZ):
+    def __init__(self, tz: ZoneInfo | str | None = None):
         self._wb = Workbook(write_only=True)
-        self._tz = ZoneInfo(tz) if isinstance(tz, str) else tz
+        self._tz = zone(tz)  # the event's zone as the caller names it, else the configured one
 
     def add_sheet(self, title: str, columns: Sequence[Column], rows: Iterable[Sequence],
                   *, stt: bool = True) -> int:

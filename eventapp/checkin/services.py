@@ -56,7 +56,7 @@ class ScanResult(NamedTuple):
     """
 
     outcome: Outcome
-    tz: str = "Asia/Ho_Chi_Minh"
+    tz: str = ""  # the event's zone; empty: the configured one (formatting.zone)
     attendee: Card | None = None
     checked_in_at: datetime | None = None
     by: str | None = None

@@ -5,6 +5,7 @@ Keys are the contract from issue #2; more may be added, none renamed.
 
 from __future__ import annotations
 
+from eventapp.formatting import configured_zone_name
 from eventapp.schemas import (
     EXCLUDE,
     AwareDateTime,
@@ -133,7 +134,7 @@ class EventDef(Schema):
     slug = fields.String(required=True, validate=_key)
     title = fields.String(required=True, validate=not_blank)
     theme = fields.String(load_default="")
-    timezone = fields.String(load_default="Asia/Ho_Chi_Minh")
+    timezone = fields.String(load_default=configured_zone_name)
     units = fields.List(fields.Nested(UnitDef), load_default=list)
     sessions = fields.List(fields.Nested(SessionDef), load_default=list)
     questions = fields.Nested(QuestionsDef, load_default=lambda: QuestionsDef().load({}))

@@ -13,10 +13,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from eventapp.clock import now
 from eventapp.database import UTCDateTime
 from eventapp.extensions import db
+from eventapp.formatting import configured_zone_name
 from eventapp.units.models import Unit
 
-#: The zone of an event created from the form (an imported definition names its own).
-DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 class DeadlineKind(enum.StrEnum):
     questions = "questions"
@@ -36,7 +35,7 @@ class Event(db.Model):
     slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
     title: Mapped[str] = mapped_column(sa.Text)
     theme: Mapped[str] = mapped_column(sa.Text, default="")
-    timezone: Mapped[str] = mapped_column(sa.String(64), default=DEFAULT_TIMEZONE)
+    timezone: Mapped[str] = mapped_column(sa.String(64), default=configured_zone_name)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
     # Questions (tâm tư, đề xuất): every unit sends at least min_per_unit before the deadline.

@@ -16,7 +16,6 @@ from eventapp.errors import DeadlinePassed, Invalid
 from eventapp.events import rules
 from eventapp.events.definition import EventDef
 from eventapp.events.models import (
-    DEFAULT_TIMEZONE,
     Category,
     DeadlineExtension,
     DeadlineKind,
@@ -27,6 +26,7 @@ from eventapp.events.models import (
     Topic,
 )
 from eventapp.extensions import db
+from eventapp.formatting import configured_zone_name
 from eventapp.registration import settings as registration_settings
 from eventapp.units.models import Unit
 
@@ -62,7 +62,7 @@ def ensure_open(event: Event, unit_id: int | None, kind: DeadlineKind | str) -> 
     """Raise ``DeadlinePassed`` at or after the unit's effective deadline."""
     deadline = effective_deadline(event, unit_id, kind)
     if not rules.is_open(now(), deadline):
-        raise DeadlinePassed(deadline)
+        raise DeadlinePassed(deadline, where=event)
 
 
 def is_open_for(event: Event, unit_id: int | None, kind: DeadlineKind | str) -> bool:
@@ -211,7 +211,7 @@ def create_event(slug: str, values: dict, topics: list[str] | None, user) -> Eve
     """A new event from the organizer's form: settings and topics, audited as one creation."""
     if get_event(slug) is not None:
         raise Invalid({"slug": "Mã sự kiện đã được dùng."})
-    event = Event(slug=slug, timezone=DEFAULT_TIMEZONE)
+    event = Event(slug=slug, timezone=configured_zone_name())
     db.session.add(event)
     _apply_settings(event, values)
     db.session.flush()

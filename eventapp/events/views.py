@@ -15,7 +15,6 @@ from eventapp.errors import Forbidden, Invalid
 from eventapp.events import services
 from eventapp.events.forms import EventForm, ExtensionForm, SessionForm
 from eventapp.events.models import (
-    DEFAULT_TIMEZONE,
     DeadlineExtension,
     DeadlineKind,
     Event,
@@ -23,6 +22,7 @@ from eventapp.events.models import (
 )
 from eventapp.events.summaries import unit_summaries
 from eventapp.extensions import db
+from eventapp.formatting import configured_zone_name
 from eventapp.forms import EmptyForm
 from eventapp.units.models import Unit
 from eventapp.views import apply_errors
@@ -59,7 +59,7 @@ def new():
         form.nomination_unit_kinds.data = ["district"]
     if form.validate_on_submit():
         try:
-            event = services.create_event(form.slug.data, *_settings(form, DEFAULT_TIMEZONE),
+            event = services.create_event(form.slug.data, *_settings(form, configured_zone_name()),
                                           current_user)
         except Invalid as error:
             apply_errors(form, error)

@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta, tzinfo
 
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 ONE_DAY = timedelta(days=1)
 
 #: Title codes with their rank (higher is better); equal ranks are equivalent titles.
@@ -122,6 +120,8 @@ class Rules:
     title_window_years: int = 1
     discipline_window_years: int = 5
     deadline: datetime | None = None
+    #: Where instants are shown (the event's zone, ``formatting.zone``); None: as given.
+    zone: tzinfo | None = None
 
 
 @dataclass(frozen=True)
@@ -307,7 +307,7 @@ def assess(nominee: Nominee, rules: Rules) -> Assessment:
                 _title_criterion(nominee, rules), _discipline_criterion(nominee, rules),
                 _documents_criterion(nominee)]
     if nominee.submitted_at is not None and rules.deadline is not None:
-        criteria.append(_on_time_criterion(nominee.submitted_at, rules.deadline))
+        criteria.append(_on_time_criterion(nominee.submitted_at, rules.deadline, rules.zone))
     return Assessment(eligible=all(c.passed for c in criteria), status=nominee.status,
                       reference_date=rules.reference_date, seniority=senior,
                       eligible_from=ready_on, criteria=criteria)
@@ -317,9 +317,9 @@ def _d(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-def _local(moment: datetime) -> str:
-    """``HH:MM dd/mm/yyyy`` in Vietnam time; seconds shown only when they matter."""
-    local = moment.astimezone(VN_TZ)
+def _local(moment: datetime, zone: tzinfo | None) -> str:
+    """``HH:MM dd/mm/yyyy`` in ``zone``; seconds shown only when they matter."""
+    local = moment.astimezone(zone) if zone else moment
     return local.strftime("%H:%M:%S %d/%m/%Y" if local.second else "%H:%M %d/%m/%Y")
 
 
@@ -376,9 +376,11 @@ def _documents_criterion(nominee: Nominee) -> Criterion:
     return Criterion("documents", False, "Hồ sơ còn thiếu: " + "; ".join(missing))
 
 
-def _on_time_criterion(submitted_at: datetime, deadline: datetime) -> Criterion:
+def _on_time_criterion(submitted_at: datetime, deadline: datetime, zone: tzinfo | None
+                       ) -> Criterion:
     if submitted_at < deadline:
-        return Criterion("on_time", True, f"Nhận lúc {_local(submitted_at)}, trước hạn "
-                                          f"{_local(deadline)}")
-    return Criterion("on_time", False, f"Nhận lúc {_local(submitted_at)}, không trước hạn "
-                                       f"{_local(deadline)}: hồ sơ gửi trễ không được xem xét")
+        return Criterion("on_time", True, f"Nhận lúc {_local(submitted_at, zone)}, trước hạn "
+                                          f"{_local(deadline, zone)}")
+    return Criterion("on_time", False, f"Nhận lúc {_local(submitted_at, zone)}, không trước hạn "
+                                       f"{_local(deadline, zone)}: hồ sơ gửi trễ không được "
+                                       "xem xét")

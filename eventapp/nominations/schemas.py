@@ -41,9 +41,11 @@ def _years(default: int) -> fields.Integer:
 
 
 def today_in_vietnam() -> date:
+    """Today in the configured zone (no event here: the API's and the CLI's engine)."""
     from eventapp.clock import now
+    from eventapp.formatting import local
 
-    return now().astimezone(el.VN_TZ).date()
+    return local(now()).date()
 
 
 class RulesSchema(Schema):
@@ -58,7 +60,9 @@ class RulesSchema(Schema):
 
     @post_load
     def make(self, data, **kwargs) -> el.Rules:
-        return el.Rules(**data)
+        from eventapp.formatting import zone
+
+        return el.Rules(**data, zone=zone())
 
 
 class PeriodSchema(Schema):
@@ -109,7 +113,7 @@ class NomineeSchema(NomineeFields):
 class EligibilityRequestSchema(Schema):
     """``POST /api/v1/eligibility`` and ``flask eligibility FILE.json``."""
 
-    rules = fields.Nested(RulesSchema, load_default=lambda: el.Rules(today_in_vietnam()))
+    rules = fields.Nested(RulesSchema, load_default=lambda: RulesSchema().load({}))
     nominee = fields.Nested(NomineeSchema, required=True)
 
 

@@ -26,6 +26,7 @@ from eventapp.errors import Changed, Conflict, Forbidden, Invalid, NotFound
 from eventapp.events import services as events
 from eventapp.events.models import DeadlineKind, Event
 from eventapp.extensions import db
+from eventapp.formatting import local, zone
 from eventapp.nominations import eligibility as el
 from eventapp.nominations import uploads
 from eventapp.nominations.models import (
@@ -103,7 +104,7 @@ def documents_of(nomination: Nomination) -> set[str]:
 
 
 def reference_date(event: Event) -> date:
-    return events.honoring_reference_date(event) or now().astimezone(el.VN_TZ).date()
+    return events.honoring_reference_date(event) or local(now(), event).date()
 
 
 def rules_for(event: Event, unit_id: int | None) -> el.Rules:
@@ -113,7 +114,7 @@ def rules_for(event: Event, unit_id: int | None) -> el.Rules:
                     retired_min_years=event.retired_min_years,
                     title_window_years=event.title_window_years,
                     discipline_window_years=event.discipline_window_years,
-                    deadline=events.effective_deadline(event, unit_id, KIND))
+                    deadline=events.effective_deadline(event, unit_id, KIND), zone=zone(event))
 
 
 def as_schema_data(nomination: Nomination) -> dict:

@@ -333,7 +333,7 @@ def test_offline_scans_are_queued_while_the_server_is_stopped_and_synced_after_r
     # Meanwhile another door, still online, checks in Trần Thị Bình.
     services.check_in_attendee(event, event.session_by_key("doi-thoai"), people["binh"].id,
                                staff=users["organizer"], device="Cửa 2")
-    phone.wait_for_timeout(1600)
+    phone.wait_for_selector("#ci-result", state="hidden")  # Ấn's result has gone
     scan(phone, code_of(people["binh"]))
     assert "chờ đồng bộ" in result(phone, "queued")
     scan(phone, code_of(people["an"]))  # scanned twice while offline: one queued scan
@@ -348,7 +348,8 @@ def test_offline_scans_are_queued_while_the_server_is_stopped_and_synced_after_r
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count(CheckIn.id))) == 1  # only Cửa 2's
 
-    time.sleep(2)
+    # The queued scan is over 2 s old when it is synced (its own time must be kept).
+    phone.wait_for_function("t => Date.now() > t", arg=(scanned.timestamp() + 2) * 1000)
     server.start()
     phone.wait_for_selector("#ci-queue[hidden]", state="attached", timeout=20_000)
     phone.wait_for_selector("#ci-net[data-online='1']", state="attached")

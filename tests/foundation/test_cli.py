@@ -2,16 +2,23 @@
 
 import json
 
+import pytest
 import sqlalchemy as sa
 
 from eventapp.accounts.models import ApiToken, User
 from eventapp.events.models import Event, EventUnit, RegistrationCap
 from eventapp.extensions import db
-from tests.conftest import demo_definition
+from tests.conftest import TEST_DATABASE_URL, demo_definition
+
+
+def _demo_args() -> list[str]:
+    """On PostgreSQL the demo needs its own password; on SQLite the printed one is used."""
+    return ["demo"] if db.engine.dialect.name == "sqlite" else ["demo", "--password",
+                                                                 "doithoai2020"]
 
 
 def test_demo_loads_seed_event_and_accounts(runner, client):
-    result = runner.invoke(args=["demo"])
+    result = runner.invoke(args=_demo_args())
     assert result.exit_code == 0, result.output
     assert "bantochuc@demo.vn" in result.output
     event = db.session.scalar(sa.select(Event).where(Event.slug == "doi-thoai-2020"))
@@ -29,8 +36,32 @@ def test_demo_loads_seed_event_and_accounts(runner, client):
                                            "password": "doithoai2020"})
     assert response.status_code == 302
     # running it again changes nothing and does not fail
-    assert runner.invoke(args=["demo"]).exit_code == 0
+    assert runner.invoke(args=_demo_args()).exit_code == 0
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Event)) == 1
+
+
+def _refused(result) -> None:
+    assert result.exit_code == 2
+    assert "--password" in result.output and "doithoai2020" in result.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Event)) == 0
+
+
+def test_demo_behind_tls_refuses_the_published_password(app, runner, client):
+    app.config["TLS"] = True
+    _refused(runner.invoke(args=["demo"]))
+
+    result = runner.invoke(args=["demo", "--password", "mat-khau-rieng-2026"])
+    assert result.exit_code == 0, result.output
+    assert client.post_form("/login", {"email": "bantochuc@demo.vn",
+                                       "password": "doithoai2020"}).status_code == 200
+    assert client.post_form("/login", {"email": "bantochuc@demo.vn",
+                                       "password": "mat-khau-rieng-2026"}).status_code == 302
+
+
+@pytest.mark.skipif(not TEST_DATABASE_URL, reason="PostgreSQL only: set TEST_DATABASE_URL")
+def test_demo_on_postgresql_refuses_the_published_password(runner):
+    _refused(runner.invoke(args=["demo"]))
 
 
 def test_import_event_creates_then_updates_by_slug(runner, tmp_path):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.cookiejar
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -127,8 +128,6 @@ class Http:
             return error.code, dict(error.headers), error.read().decode()
 
     def csrf(self, base: str) -> str:
-        import re
-
         _, _, html = self.request(f"{base}/login")
         return re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
 
@@ -144,13 +143,16 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 class Gunicorn:
     """``gunicorn "eventapp:create_app()"`` with the repository's gunicorn.conf.py, as a
-    real process group on a free port."""
+    real process group on a port it picks itself (port 0) and reports in its log, so no
+    other process can take the port between a test choosing it and gunicorn binding it."""
+
+    LISTENING = re.compile(r"Listening at: http://127\.0\.0\.1:(\d+)")
 
     def __init__(self, env: dict, log: Path, workers: int = 1):
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
+        self.port = 0
+        self.base = ""
         self.log = log
-        full_env = {**os.environ, **env, "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+        full_env = {**os.environ, **env, "GUNICORN_BIND": "127.0.0.1:0",
                     "GUNICORN_WORKERS": str(workers)}
         with log.open("wb") as out:
             self.proc = subprocess.Popen(
@@ -163,6 +165,13 @@ class Gunicorn:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise AssertionError(f"gunicorn exited:\n{self.log.read_text()[-3000:]}")
+            if not self.port:
+                found = self.LISTENING.search(self.log.read_text(errors="replace"))
+                if not found:
+                    time.sleep(0.1)
+                    continue
+                self.port = int(found.group(1))
+                self.base = f"http://127.0.0.1:{self.port}"
             try:
                 with urllib.request.urlopen(f"{self.base}/login", timeout=5):
                     return
