@@ -22,11 +22,13 @@ from flask import current_app, g
 from flask_login import current_user
 
 from eventapp.accounts.models import Role
-from eventapp.errors import Forbidden, NotFound
+from eventapp.errors import HTTP_MESSAGES, Forbidden, NotFound
 
 #: Every role: a route any signed-in person (or any token) may call.
 ANY_ROLE = tuple(Role)
-ROLE_REFUSED = "Tài khoản này không có quyền dùng chức năng này."
+#: A role the route is not for: the API's words, and the pages' (as Flask's own 403).
+ROLE_REFUSED = {True: "Tài khoản này không có quyền dùng chức năng này.",
+                False: HTTP_MESSAGES[403]}
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,7 @@ def policy(*roles: Role | str, load: Loader | tuple[Loader, ...] = (),
             if user is None:
                 return current_app.login_manager.unauthorized()
             if Role(user.role) not in allowed:
-                raise Forbidden(ROLE_REFUSED)
+                raise Forbidden(ROLE_REFUSED[api])
             event = None
             for loader in loaders:
                 value = kwargs.pop(loader.arg, None)  # an optional part of the URL
@@ -122,7 +124,7 @@ def policy(*roles: Role | str, load: Loader | tuple[Loader, ...] = (),
                 kwargs[loader.name] = found
                 event = event or found
             if allow is not None and not allow(user, event):
-                raise Forbidden(ROLE_REFUSED)
+                raise Forbidden(ROLE_REFUSED[api])
             return view(**kwargs)
 
         wrapped.policy = declared
