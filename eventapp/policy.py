@@ -95,15 +95,16 @@ def policy(*roles: Role | str, load: Loader | tuple[Loader, ...] = (),
     single lookup).
     """
     allowed = frozenset(Role(r) for r in roles)
-    assert allowed, "a policy names its roles (ANY_ROLE for every signed-in person)"
+    if not allowed:
+        raise ValueError("a policy names its roles (ANY_ROLE for every signed-in person)")
     loaders = (load,) if isinstance(load, Loader) else tuple(load)
     if loaders and loaders[0] is not EVENT:
         loaders = (EVENT, *loaders)
     if every_event:
         from eventapp.events.access import sees_every_event
 
-        assert not loaders and all(sees_every_event(r) for r in allowed), \
-            "every_event is only for roles that see every event"
+        if loaders or not all(sees_every_event(r) for r in allowed):
+            raise ValueError("every_event is only for roles that see every event")
     declared = Policy(roles=allowed, api=api, loaders=loaders, allow=allow,
                       every_event=every_event)
 
