@@ -134,6 +134,17 @@ def policy(*roles: Role | str, load: Loader | tuple[Loader, ...] = (),
     return decorator
 
 
+def may_call(endpoint: str, user, event=None) -> bool:
+    """Whether ``user`` passes ``endpoint``'s declared roles and ``allow`` (for links: a page
+    shows a link only to those the route would admit). ``event`` is one the user sees."""
+    declared = current_app.view_functions[endpoint].policy
+    if declared.public:
+        return True
+    if user is None or not user.is_authenticated or Role(user.role) not in declared.roles:
+        return False
+    return declared.allow is None or event is None or declared.allow(user, event)
+
+
 def load_object(loader: Loader, event, value):
     """An object named in a request's body rather than its URL, with the same 404 rule."""
     user = _authenticate(api=g.get("token_holder") is not None)

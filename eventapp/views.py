@@ -100,10 +100,3 @@ def send_xlsx(handle, filename: str):
     """Send a finished workbook (file-like, rewound) as an attachment."""
     return send_file(handle, mimetype=XLSX_MIMETYPE, as_attachment=True,
                      download_name=filename, max_age=0)
-
-
-@bp.app_context_processor
-def _template_helpers():
-    from flask import current_app
-
-    return {"has_endpoint": lambda name: name in current_app.view_functions}

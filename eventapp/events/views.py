@@ -18,7 +18,7 @@ from eventapp.events.models import DeadlineExtension, DeadlineKind, Event, Event
 from eventapp.events.summaries import unit_summaries
 from eventapp.extensions import db
 from eventapp.forms import EmptyForm
-from eventapp.policy import EVENT, policy
+from eventapp.policy import EVENT, may_call, policy
 from eventapp.units.models import Unit
 from eventapp.views import apply_errors
 
@@ -28,6 +28,30 @@ DEADLINE_FIELDS = ("question_deadline", "registration_deadline", "nomination_dea
 SETTING_FIELDS = ("title", "theme", "question_min_per_unit", "question_max_per_unit",
                   "nomination_reference_date", "serving_min_years", "retired_min_years",
                   "title_window_years", "discipline_window_years", "nomination_unit_kinds")
+
+
+#: An event's tabs (key, endpoint, organizer's label, unit's label); each is shown to
+#: whoever the endpoint's declared policy admits.
+TABS = (("overview", "events.overview", "Tổng quan", "Trang đơn vị"),
+        ("units", "units.index", "Đơn vị", ""),
+        ("questions", "questions.index", "Câu hỏi", "Câu hỏi"),
+        ("registration", "registration.index", "Đại biểu", "Đại biểu"),
+        ("nominations", "nominations.index", "Hồ sơ vinh danh", "Hồ sơ vinh danh"),
+        ("checkin", "checkin.board", "Check-in", ""),
+        ("extensions", "events.extensions", "Gia hạn", ""))
+
+
+@bp.app_context_processor
+def _event_tabs() -> dict:
+    return {"event_tabs": event_tabs}
+
+
+def event_tabs(event: Event) -> list[tuple[str, str, str]]:
+    """``(key, label, url)`` of the tabs of ``event`` the current user may open."""
+    return [(key, label if current_user.is_organizer else unit_label,
+             url_for(endpoint, slug=event.slug))
+            for key, endpoint, label, unit_label in TABS
+            if may_call(endpoint, current_user, event)]
 
 
 def _aware(value: datetime | None, tz: str) -> datetime | None:
