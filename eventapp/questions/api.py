@@ -13,7 +13,6 @@ from eventapp.events.services import effective_deadline
 from eventapp.policy import EVENT, policy
 
 from . import board, services
-from .blueprint import MEMBER, QUESTION
 from .models import Question, QuestionSource
 from .schemas import (
     QuestionCreate,
@@ -24,6 +23,7 @@ from .schemas import (
     QuestionSummary,
     SummaryQuery,
 )
+from .views import MEMBER, QUESTION
 
 bp = api_blueprint("questions_api", __name__)
 

@@ -17,7 +17,6 @@ from eventapp.errors import Invalid
 from eventapp.events.models import Event
 from eventapp.policy import EVENT, policy
 from eventapp.registration import codes, exports, queries, services
-from eventapp.registration.blueprint import ATTENDEE, MEMBER
 from eventapp.registration.catalog import Catalog
 from eventapp.registration.models import Attendee
 from eventapp.registration.schemas import (
@@ -28,6 +27,7 @@ from eventapp.registration.schemas import (
     AttendeePage,
     AttendeeRequest,
 )
+from eventapp.registration.views import ATTENDEE, MEMBER
 from eventapp.views import send_xlsx
 
 bp = api_blueprint("registration_api", __name__)

@@ -12,8 +12,8 @@ from eventapp.errors import DomainError, Invalid
 from eventapp.events.models import Event
 from eventapp.nominations import eligibility as el
 from eventapp.nominations import exports, review, services
-from eventapp.nominations.blueprint import NOMINATION, bp
 from eventapp.nominations.models import EDITABLE, STATUS_LABELS, Nomination, NominationStatus
+from eventapp.nominations.views import NOMINATION, bp
 from eventapp.policy import EVENT, policy
 from eventapp.views import send_xlsx
 

@@ -1,6 +1,6 @@
 """Pages of the nominations domain — the unit's side: dossiers, files, live eligibility.
 
-The organizer's pages are in ``review_views``; both hang on ``blueprint.bp``. Views stay
+The organizer's pages are in ``review``; both hang on this package's ``bp``. Views stay
 thin: parse, call ``services``, render or redirect.
 """
 
@@ -13,11 +13,11 @@ from eventapp.accounts.models import Role
 from eventapp.errors import DomainError, Invalid
 from eventapp.events import services as events
 from eventapp.events.models import Event
-from eventapp.events.summaries import Summary, provider
+from eventapp.events.summaries import Summary
 from eventapp.nominations import access, forms, services, uploads
 from eventapp.nominations import eligibility as el
-from eventapp.nominations.blueprint import FILE, NOMINATION, bp
 from eventapp.nominations.models import EDITABLE, NominationStatus
+from eventapp.nominations.views import FILE, NOMINATION, bp
 from eventapp.policy import EVENT, load_object, policy
 
 __all__ = ["bp"]
@@ -33,7 +33,7 @@ def _deadline(event: Event):
 def index(event: Event):
     """Organizer: every dossier under review. Unit: its own dossiers and its letter."""
     if current_user.is_organizer:
-        from eventapp.nominations.review_views import review_index
+        from eventapp.nominations.views.review import review_index
 
         return review_index(event)
     rows = [(n, services.assess(n)) for n in services.unit_nominations(event,
@@ -108,7 +108,7 @@ def preview(event: Event):
 def detail(event: Event, nomination):
     """A dossier: data, automatic result, files, history; the actions its viewer may take."""
     if current_user.is_organizer:
-        from eventapp.nominations.review_views import review_detail
+        from eventapp.nominations.views.review import review_detail
 
         return review_detail(event, nomination)
     deadline, is_open = _deadline(event)
@@ -200,7 +200,6 @@ def download(event: Event, file):
     return response
 
 
-@provider
 def nominations_summary(event: Event, unit) -> Summary | None:
     """The unit home page line: dossiers sent, drafts, returns waiting for a fix."""
     if not services.may_nominate(event, unit):
@@ -226,5 +225,3 @@ def nominations_summary(event: Event, unit) -> Summary | None:
                    url=url_for("nominations.index", slug=event.slug), deadline=deadline,
                    is_open=is_open, done=bool(sent) and not pending, details=details)
 
-
-from eventapp.nominations import cli, review_views  # noqa: E402,F401  (routes and commands)

@@ -11,15 +11,15 @@ from eventapp.policy import Loader
 from eventapp.units.access import may_see_unit
 from eventapp.views import safe_next
 
-from . import access, services
-from .models import QuestionStatus
+from .. import access, services
+from ..models import QuestionStatus
 
 bp = Blueprint("questions", __name__, url_prefix="/events/<slug>/questions")
 
 
 @bp.context_processor
 def _labels() -> dict:
-    from .rules import ORGANIZER_MOVES
+    from ..rules import ORGANIZER_MOVES
 
     return {"QuestionStatus": QuestionStatus,
             "allowed_moves": lambda q: {s.value for s in ORGANIZER_MOVES[q.status_enum]}}

@@ -12,8 +12,8 @@ from eventapp.formatting import local_dt
 from eventapp.policy import EVENT, policy
 from eventapp.views import send_xlsx
 
-from . import board, exports, rules
-from .blueprint import bp
+from .. import board, exports, rules
+from . import bp
 
 SORT_LABELS = {"name": "Đơn vị", "count": "Số câu", "short": "Còn thiếu",
                "last": "Gửi gần nhất"}

@@ -16,11 +16,11 @@ from eventapp.forms import EmptyForm
 from eventapp.policy import EVENT, policy
 from eventapp.views import apply_errors
 
-from . import dialogue
-from .blueprint import QUESTION, back, bp
-from .forms import AnswerForm, FollowupForm, PresentForm
-from .models import Question
-from .moderation import askers, asking_units
+from .. import dialogue
+from ..forms import AnswerForm, FollowupForm, PresentForm
+from ..models import Question
+from ..moderation import askers, asking_units
+from . import QUESTION, back, bp
 
 
 def _console(event, form: AnswerForm | None = None, status: int = 200):

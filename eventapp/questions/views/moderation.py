@@ -14,10 +14,10 @@ from eventapp.forms import EmptyForm
 from eventapp.policy import EVENT, policy
 from eventapp.views import apply_errors
 
-from . import moderation, services
-from .blueprint import QUESTION, back, bp
-from .forms import MergeForm, StatusForm, WordingForm, with_topics
-from .models import Question, QuestionStatus
+from .. import moderation, services
+from ..forms import MergeForm, StatusForm, WordingForm, with_topics
+from ..models import Question, QuestionStatus
+from . import QUESTION, back, bp
 
 
 def _filters(event: Event) -> moderation.Filters:

@@ -2,8 +2,8 @@
 adding one, pasting several, uploading the Excel template; editing and withdrawing.
 
 An organizer opens the same page for any unit (``/unit/<code>``) to enter questions sent
-on paper. The organizer's pages live in ``views_board``, ``views_moderation`` and
-``views_dialogue``; all hang on ``blueprint.bp``.
+on paper. The organizer's pages live in ``board``, ``moderation`` and ``dialogue``; all
+hang on this package's ``bp``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from eventapp.errors import DomainError, Invalid
 from eventapp.events.models import Event
-from eventapp.events.summaries import Summary, provider
+from eventapp.events.summaries import Summary
 from eventapp.formatting import local_dt
 from eventapp.forms import EmptyForm
 from eventapp.policy import EVENT, policy
@@ -21,10 +21,10 @@ from eventapp.spreadsheets import ImportErrors
 from eventapp.units.models import Unit
 from eventapp.views import apply_errors, flash_import_errors, send_xlsx
 
-from . import exports, rules, services
-from .blueprint import MEMBER, QUESTION, UNIT, back, bp
-from .forms import PasteForm, QuestionForm, UploadForm, with_topics
-from .models import QuestionSource
+from .. import exports, rules, services
+from ..forms import PasteForm, QuestionForm, UploadForm, with_topics
+from ..models import QuestionSource
+from . import MEMBER, QUESTION, UNIT, back, bp
 
 __all__ = ["bp"]
 
@@ -34,7 +34,7 @@ __all__ = ["bp"]
 def index(event: Event):
     """Unit: its own questions page. Organizer: the compliance board (the entry point)."""
     if current_user.is_organizer:
-        from .views_board import board_page
+        from .board import board_page
 
         return board_page(event)
     return unit_questions_page(event, current_user.unit)
@@ -141,7 +141,7 @@ def unit_export(event: Event, unit: Unit):
 @policy(*MEMBER, load=QUESTION)
 def detail(event: Event, question):
     if current_user.is_organizer:
-        from .views_moderation import organizer_detail
+        from .moderation import organizer_detail
 
         return organizer_detail(event, question)
     return render_template("questions/unit_detail.html", event=event, q=question,
@@ -196,7 +196,6 @@ def withdraw(event: Event, question):
     return redirect(back(page_url(event, question.unit)))
 
 
-@provider
 def questions_summary(event: Event, unit: Unit) -> Summary | None:
     """The unit's home-page line: "9/15 câu hỏi — còn thiếu 6", its deadline, extension."""
     if not (event.topics or event.question_deadline or event.question_min_per_unit):
@@ -216,5 +215,3 @@ def questions_summary(event: Event, unit: Unit) -> Summary | None:
                    is_open=state.is_open, done=state.count > 0 and state.missing == 0,
                    details=details)
 
-
-from . import views_board, views_dialogue, views_moderation  # noqa: E402,F401  (routes)

@@ -1,4 +1,4 @@
-"""The registration pages' blueprint, shared by ``views.py`` and ``documents.py``, and the
+"""The registration pages' blueprint, shared by ``attendees.py`` and ``documents.py``, and the
 attendee loader their routes declare in ``@policy``."""
 
 from flask import Blueprint

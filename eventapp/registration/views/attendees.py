@@ -10,19 +10,18 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-import eventapp.registration.documents  # noqa: F401  (its routes join the blueprint)
 from eventapp.accounts.models import Role
 from eventapp.clock import now
 from eventapp.errors import DomainError, Invalid
 from eventapp.events.models import DeadlineKind, Event
 from eventapp.events.services import effective_deadline, is_open_for
-from eventapp.events.summaries import Summary, provider
+from eventapp.events.summaries import Summary
 from eventapp.forms import EmptyForm
 from eventapp.policy import EVENT, policy
 from eventapp.registration import access, checkins, exports, imports, printing, queries, services
-from eventapp.registration.blueprint import ATTENDEE, MEMBER, bp
 from eventapp.registration.catalog import Catalog
 from eventapp.registration.forms import AttendeeForm, ImportForm, SettingsForm
+from eventapp.registration.views import ATTENDEE, MEMBER, bp
 from eventapp.views import apply_errors, run_import, send_xlsx
 
 __all__ = ["bp"]
@@ -235,7 +234,6 @@ def settings(event: Event):
     return render_template("registration/settings.html", event=event, form=form)
 
 
-@provider
 def registration_summary(event, unit) -> Summary | None:
     """The unit home page's line: how many delegates, and how full each cap is."""
     seats = queries.unit_seats(event, unit)

@@ -15,8 +15,8 @@ from eventapp.events.models import Event
 from eventapp.extensions import db
 from eventapp.policy import EVENT, policy
 from eventapp.registration import codes, printing, qr, queries
-from eventapp.registration.blueprint import ATTENDEE, MEMBER, bp
 from eventapp.registration.catalog import Catalog
+from eventapp.registration.views import ATTENDEE, MEMBER, bp
 
 
 def _active(event, attendee):
