@@ -182,6 +182,6 @@ def test_settings_are_organizer_only_and_printed(client, users, login, add):
     (100, 100, [1, None, 97, 98, 99, 100]),
 ])
 def test_page_links(page, pages, links):
-    from eventapp.registration.views import page_links
+    from eventapp.registration.views.attendees import page_links
 
     assert page_links(page, pages) == links

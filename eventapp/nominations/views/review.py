@@ -43,6 +43,8 @@ def review_detail(event: Event, nomination: Nomination, errors: dict | None = No
                            result=services.assess(nomination),
                            letters=services.unit_letters(event, nomination.unit_id),
                            can_edit=False, is_open=services.is_open(event, nomination.unit_id),
+                           can_withdraw=False, can_delete=False, can_review=True,
+                           can_print_certificate=nomination.state == NominationStatus.approved,
                            deadline=None, errors=errors or {}, el=el,
                            NominationStatus=NominationStatus, form=request.form,
                            as_if_now=nomination.state in EDITABLE)

@@ -116,6 +116,9 @@ def detail(event: Event, nomination):
                            result=services.assess(nomination),
                            letters=services.unit_letters(event, nomination.unit_id),
                            can_edit=services.can_edit(nomination), is_open=is_open,
+                           can_withdraw=is_open and nomination.state == NominationStatus.submitted,
+                           can_delete=is_open and nomination.state == NominationStatus.draft,
+                           can_print_certificate=False, can_review=False,
                            deadline=deadline, accept=uploads.ACCEPT, el=el,
                            NominationStatus=NominationStatus,
                            as_if_now=nomination.state in EDITABLE)
