@@ -236,5 +236,3 @@ def undo(event: Event, checkin_id: int):
           "success")
     return redirect(back)
 
-
-from eventapp.checkin import summary  # noqa: E402,F401  (registers the unit home summary)
