@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import importlib
 import inspect
 import os
 import secrets
@@ -12,11 +11,6 @@ from pathlib import Path
 from flask import Flask
 
 from eventapp import config
-
-#: Domain packages; each may provide ``models``, ``views.bp`` (pages) and ``api.bp`` (JSON
-#: under /api/v1). Importing every ``models`` module keeps migrations complete.
-DOMAINS = ("accounts", "events", "units", "questions", "nominations", "registration",
-           "checkin", "audit", "ops")
 
 
 @functools.lru_cache(maxsize=1024)
@@ -134,17 +128,22 @@ def _instance_secret(instance: Path) -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
+    """The domains, in order: each ``init_app`` imports its models (so migrations see every
+    table) and registers its blueprints, CLI commands and contributions (home page lines)."""
+    from eventapp import (
+        accounts,
+        audit,
+        checkin,
+        events,
+        nominations,
+        ops,
+        questions,
+        registration,
+        units,
+    )
     from eventapp.views import bp as core_bp
 
     app.register_blueprint(core_bp)
-    for domain in DOMAINS:
-        for module_name in ("models", "views", "api"):
-            path = f"eventapp.{domain}.{module_name}"
-            try:
-                module = importlib.import_module(path)
-            except ModuleNotFoundError as error:
-                if error.name not in (path, f"eventapp.{domain}"):
-                    raise  # a missing dependency inside the module is a real error
-                continue
-            if module_name != "models":
-                app.register_blueprint(module.bp)
+    for domain in (accounts, events, units, questions, nominations, registration, checkin,
+                   audit, ops):
+        domain.init_app(app)

@@ -1,24 +1,22 @@
-"""Authorization: the one set of helpers every view and API route uses.
+"""Identity: who is calling — the logged-in user (login session) or an API token's holder.
 
 Pages authenticate with the login session (Flask-Login) and are CSRF-protected; the JSON
 API authenticates only with ``Authorization: Bearer <token>`` and never reads the session
-cookie, so it needs no CSRF token. Roles: organizer sees everything; a unit account only
-its own unit; check-in staff only the check-in pages.
+cookie, so it needs no CSRF token. What each caller may do is declared per route with
+``eventapp.policy.policy`` over the predicates of ``<domain>/access.py``.
 """
 
 from __future__ import annotations
 
-import functools
 import secrets
 from typing import NamedTuple
 
 import sqlalchemy as sa
-from flask import abort, g, has_request_context, request
-from flask_login import current_user, login_required
+from flask import g, has_request_context, request
+from flask_login import current_user
 
-from eventapp.accounts.models import ApiToken, Role, User, display_name
-from eventapp.errors import DomainError, Forbidden, NotFound
-from eventapp.events.models import Event, EventUnit
+from eventapp.accounts.models import ApiToken, User, display_name
+from eventapp.errors import DomainError
 from eventapp.extensions import db, login_manager
 from eventapp.prepared import Prepared, hot_connection
 
@@ -37,27 +35,6 @@ def acting_user() -> User | None:
     if current_user and current_user.is_authenticated:
         return current_user._get_current_object()
     return None
-
-
-def roles_required(*roles: Role | str):
-    """Page decorator: logged in, and one of ``roles`` (403 otherwise)."""
-    allowed = {Role(r) for r in roles}
-
-    def decorator(view):
-        @functools.wraps(view)
-        @login_required
-        def wrapped(*args, **kwargs):
-            if Role(current_user.role) not in allowed:
-                abort(403)
-            return view(*args, **kwargs)
-
-        wrapped.allowed_roles = allowed
-        return wrapped
-
-    return decorator
-
-
-organizer_required = roles_required(Role.organizer)
 
 
 # --- API tokens -----------------------------------------------------------------------
@@ -123,66 +100,3 @@ def api_user() -> User:
         if user is None:  # deleted since the token was checked, a moment ago
             raise Unauthorized(BAD_TOKEN)
     return user
-
-
-def token_required(*roles: Role | str):
-    """API decorator: a valid bearer token whose user has one of ``roles`` (any if none).
-
-    The view finds the holder in ``g.token_holder`` and the ORM user with ``api_user()``.
-    """
-    allowed = {Role(r) for r in roles} or set(Role)
-
-    def decorator(view):
-        @functools.wraps(view)
-        def wrapped(*args, **kwargs):
-            holder = token_holder()
-            if holder is None:
-                raise Unauthorized(BAD_TOKEN)
-            if Role(holder.role) not in allowed:
-                raise Forbidden("Tài khoản này không có quyền dùng chức năng này.")
-            g.token_holder = holder
-            return view(*args, **kwargs)
-
-        wrapped.allowed_roles = allowed
-        return wrapped
-
-    return decorator
-
-
-# --- Object-level checks ----------------------------------------------------------------
-
-def event_for(user: User, slug: str) -> Event:
-    """The event ``slug`` if ``user`` may see it: organizers and check-in staff see every
-    event; a unit account only events its unit takes part in."""
-    event = db.session.scalar(sa.select(Event).where(Event.slug == slug))
-    if event is None:
-        raise NotFound("Không tìm thấy sự kiện.")
-    if user.is_unit and not unit_takes_part(event, user.unit_id):
-        raise Forbidden("Đơn vị của bạn không tham gia sự kiện này.")
-    return event
-
-
-def unit_takes_part(event: Event, unit_id: int | None) -> bool:
-    if unit_id is None:
-        return False
-    return db.session.scalar(
-        sa.select(EventUnit.id).where(EventUnit.event_id == event.id,
-                                      EventUnit.unit_id == unit_id)) is not None
-
-
-def ensure_unit_access(user: User, unit_id: int | None) -> None:
-    """Refuse unless ``user`` may see data owned by ``unit_id`` (guests: organizers only)."""
-    if user.is_organizer:
-        return
-    if user.is_unit and unit_id is not None and user.unit_id == unit_id:
-        return
-    raise Forbidden("Bạn chỉ được xem và thay đổi dữ liệu của đơn vị mình.")
-
-
-def scoped_unit_id(user: User) -> int | None:
-    """The unit a query must be limited to: the user's unit, or None for organizers."""
-    if user.is_organizer:
-        return None
-    if user.is_unit:
-        return user.unit_id
-    raise Forbidden("Tài khoản này không có quyền xem dữ liệu đơn vị.")

@@ -6,17 +6,18 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, send_file, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from eventapp.errors import DomainError, Invalid
 from eventapp.extensions import db
+from eventapp.policy import ANY_ROLE, policy, public
 from eventapp.spreadsheets import XLSX_MIMETYPE, ImportErrors
 
 bp = Blueprint("core", __name__)
 
 
 @bp.get("/")
-@login_required
+@policy(*ANY_ROLE)
 def home():
     """Send each role where its work is."""
     from eventapp.events.models import Event, EventUnit
@@ -34,6 +35,7 @@ def home():
 
 
 @bp.get("/healthz")
+@public
 def healthz():
     db.session.execute(sa.text("SELECT 1"))
     return {"status": "ok"}
@@ -98,10 +100,3 @@ def send_xlsx(handle, filename: str):
     """Send a finished workbook (file-like, rewound) as an attachment."""
     return send_file(handle, mimetype=XLSX_MIMETYPE, as_attachment=True,
                      download_name=filename, max_age=0)
-
-
-@bp.app_context_processor
-def _template_helpers():
-    from flask import current_app
-
-    return {"has_endpoint": lambda name: name in current_app.view_functions}

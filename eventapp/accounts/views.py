@@ -9,11 +9,11 @@ from werkzeug.security import check_password_hash
 
 from eventapp.accounts import services
 from eventapp.accounts.forms import LoginForm, UserForm
-from eventapp.accounts.models import User
+from eventapp.accounts.models import Role, User
 from eventapp.accounts.throttle import allow_login_attempt
-from eventapp.auth import organizer_required
 from eventapp.errors import Invalid
 from eventapp.extensions import db
+from eventapp.policy import policy, public
 from eventapp.units.models import Unit
 from eventapp.views import apply_errors, safe_next
 
@@ -24,6 +24,7 @@ _DUMMY_HASH = "scrypt:32768:8:1$AAAAAAAAAAAAAAAA$" + "0" * 128
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@public
 def login():
     if request.method == "POST" and not allow_login_attempt(request.remote_addr):
         abort(429, description="Quá nhiều lần đăng nhập. Vui lòng đợi một phút rồi thử lại.")
@@ -42,6 +43,7 @@ def login():
 
 
 @bp.post("/logout")
+@public  # ends whatever session there is; anonymous: straight to the login page
 def logout():
     logout_user()
     flash("Đã đăng xuất.", "info")
@@ -49,7 +51,7 @@ def logout():
 
 
 @bp.get("/accounts/")
-@organizer_required
+@policy(Role.organizer)
 def users():
     rows = db.session.scalars(sa.select(User).order_by(User.role, User.email)).all()
     return render_template("accounts/users.html", users=rows)
@@ -61,7 +63,7 @@ def _unit_choices() -> list[tuple[str, str]]:
 
 
 @bp.route("/accounts/new", methods=["GET", "POST"])
-@organizer_required
+@policy(Role.organizer)
 def new_user():
     form = UserForm()
     form.unit.choices = _unit_choices()
@@ -79,7 +81,7 @@ def new_user():
 
 
 @bp.route("/accounts/<int:user_id>/edit", methods=["GET", "POST"])
-@organizer_required
+@policy(Role.organizer)
 def edit_user(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = UserForm(obj=user) if request.method == "GET" else UserForm()

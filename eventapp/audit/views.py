@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
-from eventapp.auth import organizer_required
+from eventapp.accounts.models import Role
 from eventapp.clock import now
 from eventapp.extensions import db
 from eventapp.formatting import local
 from eventapp.ops import auditlog
+from eventapp.policy import policy
 from eventapp.views import send_xlsx
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -19,7 +20,7 @@ def _tz() -> str:
 
 
 @bp.get("/")
-@organizer_required
+@policy(Role.organizer)
 def index():
     filters, errors = auditlog.parse_filters(request.args)
     page = None
@@ -35,7 +36,7 @@ def index():
 
 
 @bp.get("/export.xlsx")
-@organizer_required
+@policy(Role.organizer)
 def export():
     filters, errors = auditlog.parse_filters(request.args)
     if errors:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask import g, jsonify, request
 
 from eventapp.api import api_blueprint, json_body, load, operation
-from eventapp.auth import api_user, event_for, token_required
 from eventapp.checkin import queries, reports, services
+from eventapp.checkin.access import STAFF
 from eventapp.checkin.schemas import CheckinRequest, CheckinResult, StatsQuery, StatsResult
+from eventapp.events.models import Event
+from eventapp.policy import EVENT, policy
 
 bp = api_blueprint("checkin_api", __name__)
 
@@ -24,12 +26,11 @@ def _answer(description: str) -> dict:
                       404: _answer("unknown_code (mã sai, giả, hoặc của sự kiện khác)"),
                       409: _answer("revoked (đã hủy đăng ký) hoặc not_invited (không dự phiên)")},
            errors=[400, 401, 403, 422, 503])
-@token_required("checkin", "organizer")
+@policy(*STAFF, api=True, every_event=True)
 def checkin(slug: str):
     """Request schema: ``CheckinRequest``. 200 checked_in / already_checked_in, 404
     unknown_code, 409 revoked / not_invited, 422 malformed body or unknown session."""
     body = json_body(CheckinRequest)
-    # Only checkin/organizer tokens get here, and both may scan at every event.
     result = services.scan(slug, body["session"].strip(), body["code"], staff=g.token_holder,
                            device=body["device"], scanned_at=body["scanned_at"],
                            scan_id=body["scan_id"], offline=body["offline"])
@@ -40,10 +41,9 @@ def checkin(slug: str):
 @operation(summary="Số đã đến / dự kiến của một phiên, theo đơn vị và thành phần",
            tags=["checkin"], query=StatsQuery, responses={200: StatsResult},
            errors=[400, 401, 403, 404, 422, 503])
-@token_required("checkin", "organizer")
-def stats(slug: str):
+@policy(*STAFF, api=True, load=EVENT)
+def stats(event: Event):
     """Query schema: ``StatsQuery``. Expected and checked-in per session, unit, category."""
-    event = event_for(api_user(), slug)
     query = load(StatsQuery, request.args.to_dict())
     session = queries.find_session(event, query["session"].strip())
     return jsonify(reports.stats_json(reports.session_stats(event, session)))

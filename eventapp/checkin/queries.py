@@ -56,8 +56,8 @@ def _event_query() -> sa.Select:
 def find_event_for_staff(slug: str) -> EventRef:
     """The event ``slug`` for check-in staff or an organizer, or 404.
 
-    Both roles may see every event (the rule of ``auth.event_for``), so this is only an
-    existence lookup; callers must have admitted those roles alone (``token_required``).
+    Both roles see every event (``events.access.EVERY_EVENT``), so this is only an
+    existence lookup; callers admit those roles alone (``@policy(…, every_event=True)``).
     A scan is the hottest request of the app, hence a cached Core query.
     """
     row = run_core(_event_query(), {"slug": slug}).first()

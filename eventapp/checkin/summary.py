@@ -7,14 +7,13 @@ import sqlalchemy as sa
 
 from eventapp.checkin import reports
 from eventapp.checkin.models import CheckIn
-from eventapp.events.summaries import Summary, provider
+from eventapp.events.summaries import Summary
 from eventapp.extensions import db
 from eventapp.registration.models import Attendee
 
 MAX_NAMES = 10
 
 
-@provider
 def checkin_summary(event, unit) -> Summary | None:
     """None until the first check-in of the event (nothing to report before the day)."""
     started = set(db.session.scalars(

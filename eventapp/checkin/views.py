@@ -11,9 +11,10 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from eventapp.accounts.models import Role
 from eventapp.api import load
-from eventapp.auth import event_for, organizer_required, roles_required
 from eventapp.checkin import lists, reports, rules, services
+from eventapp.checkin.access import STAFF
 from eventapp.checkin.forms import ManualForm, UndoForm
 from eventapp.checkin.models import Method
 from eventapp.checkin.schemas import PageAttendeeCheckin, PageScanRequest
@@ -21,11 +22,14 @@ from eventapp.clock import now
 from eventapp.errors import DomainError, Invalid
 from eventapp.events.models import Event
 from eventapp.extensions import db
+from eventapp.policy import EVENT, Loader, policy
 from eventapp.views import apply_errors, safe_next, send_xlsx
 
 bp = Blueprint("checkin", __name__, url_prefix="/checkin")
 
-staff_required = roles_required("checkin", "organizer")
+#: A session of the event by key; staff and organizers see every event and its sessions.
+SESSION = Loader("session_key", "session", lambda event, key: event.session_by_key(key),
+                 lambda user, session: True, "Không tìm thấy phiên.", owned=False)
 
 
 def _json_errors(view):
@@ -39,14 +43,6 @@ def _json_errors(view):
             return jsonify(error.payload()), error.status
 
     return wrapped
-
-
-def _event_session(slug: str, key: str | None):
-    event = event_for(current_user, slug)
-    session = event.session_by_key(key or "")
-    if session is None:
-        abort(404)
-    return event, session
 
 
 def _board_session(event: Event):
@@ -73,7 +69,7 @@ def _json_body(schema):
 # --- Staff: landing page and scanner ----------------------------------------------------------
 
 @bp.get("/")
-@staff_required
+@policy(*STAFF)
 def index():
     """Choose the event and the session once; the scanner page then stays open."""
     events = db.session.scalars(sa.select(Event).order_by(Event.created_at.desc())).all()
@@ -82,9 +78,8 @@ def index():
 
 
 @bp.get("/<slug>/scan/<session_key>")
-@staff_required
-def scanner(slug: str, session_key: str):
-    event, session = _event_session(slug, session_key)
+@policy(*STAFF, load=SESSION)
+def scanner(event: Event, session):
     # The door reads codes and words its answers as the server does, online and offline.
     config = {
         "event": event.slug, "session": session.key, "sessionName": session.name,
@@ -93,10 +88,10 @@ def scanner(slug: str, session_key: str):
         "code": {"pattern": rules.CODE_PATTERN.pattern, "maxLength": rules.MAX_CODE_LENGTH},
         "outcomes": {o.value: {"message": o.message, "colour": o.colour} for o in rules.Outcome},
         "urls": {
-            "scan": url_for(".scan", slug=slug, session_key=session.key),
-            "codes": url_for(".codes", slug=slug, session_key=session.key),
-            "search": url_for(".search", slug=slug, session_key=session.key),
-            "attendee": url_for(".attendee_checkin", slug=slug, session_key=session.key,
+            "scan": url_for(".scan", slug=event.slug, session_key=session.key),
+            "codes": url_for(".codes", slug=event.slug, session_key=session.key),
+            "search": url_for(".search", slug=event.slug, session_key=session.key),
+            "attendee": url_for(".attendee_checkin", slug=event.slug, session_key=session.key,
                                 attendee_id=0),
             "ping": url_for("core.healthz"),
             "zxing": url_for("static", filename="vendor/zxing/zxing.min.js"),
@@ -106,20 +101,18 @@ def scanner(slug: str, session_key: str):
 
 
 @bp.get("/<slug>/scan/<session_key>/codes.json")
-@staff_required
-def codes(slug: str, session_key: str):
+@policy(*STAFF, load=SESSION)
+def codes(event: Event, session):
     """Fingerprints of the session's codes for offline judging (never the raw codes)."""
-    event, session = _event_session(slug, session_key)
     response = jsonify(lists.offline_table(event, session))
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 @bp.post("/<slug>/scan/<session_key>/scan")
-@staff_required
+@policy(*STAFF, load=SESSION)
 @_json_errors
-def scan(slug: str, session_key: str):
-    event, session = _event_session(slug, session_key)
+def scan(event: Event, session):
     body = _json_body(PageScanRequest)
     result = services.check_in_code(event, session, body["code"], staff=current_user,
                                     device=body["device"], scanned_at=body["scanned_at"],
@@ -128,20 +121,18 @@ def scan(slug: str, session_key: str):
 
 
 @bp.get("/<slug>/scan/<session_key>/search")
-@staff_required
+@policy(*STAFF, load=SESSION)
 @_json_errors
-def search(slug: str, session_key: str):
-    event, session = _event_session(slug, session_key)
+def search(event: Event, session):
     query = request.args.get("q", "")[:100]
     return jsonify({"results": lists.search(event, session, query)})
 
 
 @bp.post("/<slug>/scan/<session_key>/attendees/<int:attendee_id>/checkin")
-@staff_required
+@policy(*STAFF, load=SESSION)
 @_json_errors
-def attendee_checkin(slug: str, session_key: str, attendee_id: int):
+def attendee_checkin(event: Event, session, attendee_id: int):
     """Check in a person found by name at the door."""
-    event, session = _event_session(slug, session_key)
     body = _json_body(PageAttendeeCheckin)
     result = services.check_in_attendee(event, session, attendee_id, staff=current_user,
                                         method=Method.search, device=body["device"],
@@ -153,22 +144,20 @@ def attendee_checkin(slug: str, session_key: str, attendee_id: int):
 # --- Organizer: arrivals board -----------------------------------------------------------------
 
 @bp.get("/<slug>/board")
-@organizer_required
-def board(slug: str):
-    event = event_for(current_user, slug)
+@policy(Role.organizer, load=EVENT)
+def board(event: Event):
     session = _board_session(event)
     stats = reports.session_stats(event, session)
-    config = {"data": url_for(".board_data", slug=slug, session=session.key),
-              "missing": url_for(".missing_page", slug=slug, session=session.key),
+    config = {"data": url_for(".board_data", slug=event.slug, session=session.key),
+              "missing": url_for(".missing_page", slug=event.slug, session=session.key),
               "interval": 5000}
     return render_template("checkin/board.html", event=event, session=session, stats=stats,
                            config=config)
 
 
 @bp.get("/<slug>/board.json")
-@organizer_required
-def board_data(slug: str):
-    event = event_for(current_user, slug)
+@policy(Role.organizer, load=EVENT)
+def board_data(event: Event):
     session = _board_session(event)
     expand = [k for k in request.args.get("expand", "").split(",") if k]
     response = jsonify(reports.board_json(event, session, expand))
@@ -177,19 +166,17 @@ def board_data(slug: str):
 
 
 @bp.get("/<slug>/export.xlsx")
-@organizer_required
-def export(slug: str):
-    event = event_for(current_user, slug)
+@policy(Role.organizer, load=EVENT)
+def export(event: Event):
     session = _board_session(event)
     handle = reports.export_report(event, session)
     return send_xlsx(handle, f"bao-cao-check-in-{event.slug}-{session.key}.xlsx")
 
 
 @bp.get("/<slug>/missing")
-@organizer_required
-def missing_page(slug: str):
+@policy(Role.organizer, load=EVENT)
+def missing_page(event: Event):
     """Who has not arrived yet in one unit (or all), with manual check-in buttons."""
-    event = event_for(current_user, slug)
     session = _board_session(event)
     unit = request.args.get("unit") or None
     stats = reports.session_stats(event, session)
@@ -200,11 +187,10 @@ def missing_page(slug: str):
 
 
 @bp.post("/<slug>/scan/<session_key>/attendees/<int:attendee_id>/manual")
-@organizer_required
-def manual(slug: str, session_key: str, attendee_id: int):
-    event, session = _event_session(slug, session_key)
+@policy(Role.organizer, load=SESSION)
+def manual(event: Event, session, attendee_id: int):
     form = ManualForm()
-    back = url_for(".missing_page", slug=slug, session=session.key,
+    back = url_for(".missing_page", slug=event.slug, session=session.key,
                    unit=request.form.get("unit") or None)
     if not form.validate_on_submit():
         flash(" ".join(e for errors in form.errors.values() for e in errors) or
@@ -225,10 +211,9 @@ def manual(slug: str, session_key: str, attendee_id: int):
 
 
 @bp.get("/<slug>/log")
-@organizer_required
-def log(slug: str):
+@policy(Role.organizer, load=EVENT)
+def log(event: Event):
     """History of check-ins of a session, newest first, with undo."""
-    event = event_for(current_user, slug)
     session = _board_session(event)
     page = max(1, request.args.get("page", 1, type=int))
     name = request.args.get("q", "")[:100]
@@ -238,11 +223,10 @@ def log(slug: str):
 
 
 @bp.post("/<slug>/checkins/<int:checkin_id>/undo")
-@organizer_required
-def undo(slug: str, checkin_id: int):
-    event = event_for(current_user, slug)
+@policy(Role.organizer, load=EVENT)
+def undo(event: Event, checkin_id: int):
     form = UndoForm()
-    back = safe_next(request.form.get("back")) or url_for(".log", slug=slug)
+    back = safe_next(request.form.get("back")) or url_for(".log", slug=event.slug)
     if not form.validate_on_submit():
         flash(" ".join(e for errors in form.errors.values() for e in errors) or
               "Biểu mẫu không hợp lệ.", "danger")
@@ -256,5 +240,3 @@ def undo(slug: str, checkin_id: int):
           "success")
     return redirect(back)
 
-
-from eventapp.checkin import summary  # noqa: E402,F401  (registers the unit home summary)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from eventapp.api import api_blueprint, operation
-from eventapp.auth import api_user, event_for, token_required
+from eventapp.events.models import Event
 from eventapp.events.services import event_to_dict
+from eventapp.policy import ANY_ROLE, EVENT, policy, public
 
 bp = api_blueprint("events_api", __name__)
 
@@ -12,15 +13,16 @@ bp = api_blueprint("events_api", __name__)
 @bp.get("/events/<slug>")
 @operation(summary="Sự kiện với các phiên, đơn vị, hạn chót và chỉ tiêu", tags=["events"],
            responses={200: "Sự kiện"})
-@token_required()
-def get_event(slug: str):
+@policy(*ANY_ROLE, load=EVENT, api=True)
+def get_event(event: Event):
     """The event with its sessions, units, deadlines and quotas."""
-    return event_to_dict(event_for(api_user(), slug))
+    return event_to_dict(event)
 
 
 @bp.get("/openapi.json")
 @operation(summary="Tài liệu OpenAPI 3 của API này", public=True, errors=[],
            responses={200: "Tài liệu OpenAPI"})
+@public
 def openapi_document():
     """The OpenAPI document; readable without a token."""
     from flask import current_app

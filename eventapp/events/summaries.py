@@ -1,8 +1,8 @@
 """What a unit still has to do, gathered from every domain for its home page.
 
-A domain registers a provider ``fn(event, unit) -> Summary | None`` with ``@provider``;
-the events overview shows them in registration order. Keeps the events package from
-importing the other domains.
+A domain contributes a provider ``fn(event, unit) -> Summary | None`` from its ``init_app``
+with ``register(app, fn)``; the events overview shows them in that order. Keeps the events
+package from importing the other domains.
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-_providers: list[Callable] = []
+from flask import Flask, current_app
+
+KEY = "unit_summaries"
 
 
 @dataclass
@@ -26,11 +28,13 @@ class Summary:
     details: list[str] = field(default_factory=list)
 
 
-def provider(fn: Callable) -> Callable:
-    if fn not in _providers:
-        _providers.append(fn)
-    return fn
+def register(app: Flask, fn: Callable) -> None:
+    """Add ``fn`` to the unit home page of ``app`` (a domain's ``init_app`` calls this)."""
+    providers = app.extensions.setdefault(KEY, [])
+    if fn not in providers:
+        providers.append(fn)
 
 
 def unit_summaries(event, unit) -> list[Summary]:
-    return [s for s in (fn(event, unit) for fn in _providers) if s is not None]
+    return [s for s in (fn(event, unit) for fn in current_app.extensions.get(KEY, []))
+            if s is not None]

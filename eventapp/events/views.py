@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from eventapp.auth import event_for, organizer_required
+from eventapp.accounts.models import Role
 from eventapp.clock import now
-from eventapp.errors import Forbidden, Invalid
+from eventapp.errors import Invalid
 from eventapp.events import services
 from eventapp.events.forms import EventForm, ExtensionForm, SessionForm
 from eventapp.events.models import (
@@ -24,6 +24,7 @@ from eventapp.events.summaries import unit_summaries
 from eventapp.extensions import db
 from eventapp.formatting import configured_zone_name
 from eventapp.forms import EmptyForm
+from eventapp.policy import EVENT, may_call, policy
 from eventapp.units.models import Unit
 from eventapp.views import apply_errors
 
@@ -33,6 +34,30 @@ DEADLINE_FIELDS = ("question_deadline", "registration_deadline", "nomination_dea
 SETTING_FIELDS = ("title", "theme", "question_min_per_unit", "question_max_per_unit",
                   "nomination_reference_date", "serving_min_years", "retired_min_years",
                   "title_window_years", "discipline_window_years", "nomination_unit_kinds")
+
+
+#: An event's tabs (key, endpoint, organizer's label, unit's label); each is shown to
+#: whoever the endpoint's declared policy admits.
+TABS = (("overview", "events.overview", "Tổng quan", "Trang đơn vị"),
+        ("units", "units.index", "Đơn vị", ""),
+        ("questions", "questions.index", "Câu hỏi", "Câu hỏi"),
+        ("registration", "registration.index", "Đại biểu", "Đại biểu"),
+        ("nominations", "nominations.index", "Hồ sơ vinh danh", "Hồ sơ vinh danh"),
+        ("checkin", "checkin.board", "Check-in", ""),
+        ("extensions", "events.extensions", "Gia hạn", ""))
+
+
+@bp.app_context_processor
+def _event_tabs() -> dict:
+    return {"event_tabs": event_tabs}
+
+
+def event_tabs(event: Event) -> list[tuple[str, str, str]]:
+    """``(key, label, url)`` of the tabs of ``event`` the current user may open."""
+    return [(key, label if current_user.is_organizer else unit_label,
+             url_for(endpoint, slug=event.slug))
+            for key, endpoint, label, unit_label in TABS
+            if may_call(endpoint, current_user, event)]
 
 
 def _aware(value: datetime | None, tz: str) -> datetime | None:
@@ -45,14 +70,14 @@ def _naive_local(value: datetime | None, tz: str) -> datetime | None:
 
 
 @bp.get("/")
-@organizer_required
+@policy(Role.organizer)
 def index():
     events = db.session.scalars(sa.select(Event).order_by(Event.created_at.desc())).all()
     return render_template("events/index.html", events=events)
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@organizer_required
+@policy(Role.organizer)
 def new():
     form = EventForm()
     if request.method == "GET":
@@ -70,9 +95,8 @@ def new():
 
 
 @bp.route("/<slug>/edit", methods=["GET", "POST"])
-@organizer_required
-def edit(slug: str):
-    event = event_for(current_user, slug)
+@policy(Role.organizer, load=EVENT)
+def edit(event: Event):
     # Only a GET is pre-filled from the event: a POST is exactly what the browser sent.
     form = EventForm(obj=event) if request.method == "GET" else EventForm()
     if request.method == "GET":
@@ -87,7 +111,7 @@ def edit(slug: str):
             apply_errors(form, error)
         else:
             flash("Đã lưu thông tin sự kiện.", "success")
-            return redirect(url_for("events.overview", slug=slug))
+            return redirect(url_for("events.overview", slug=event.slug))
     return render_template("events/form.html", form=form, event=event)
 
 
@@ -104,12 +128,9 @@ def _settings(form: EventForm, timezone: str) -> tuple[dict, list[str] | None]:
 
 
 @bp.get("/<slug>/")
-@login_required
-def overview(slug: str):
+@policy(Role.organizer, Role.unit, load=EVENT)
+def overview(event: Event):
     """Organizer: the event's dashboard. Unit: its home — deadlines and what is expected."""
-    if current_user.is_checkin:
-        raise Forbidden("Tổ đón tiếp chỉ dùng trang check-in.")
-    event = event_for(current_user, slug)
     deadlines = []
     for kind in DeadlineKind:
         unit_id = current_user.unit_id if current_user.is_unit else None
@@ -124,9 +145,8 @@ def overview(slug: str):
 
 @bp.route("/<slug>/sessions/new", methods=["GET", "POST"])
 @bp.route("/<slug>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
-@organizer_required
-def session_form(slug: str, session_id: int | None = None):
-    event = event_for(current_user, slug)
+@policy(Role.organizer, load=EVENT)
+def session_form(event: Event, session_id: int | None = None):
     session = None
     if session_id is not None:
         session = db.session.get(EventSession, session_id)
@@ -153,14 +173,13 @@ def session_form(slug: str, session_id: int | None = None):
             apply_errors(form, error)
         else:
             flash("Đã lưu phiên.", "success")
-            return redirect(url_for("events.overview", slug=slug))
+            return redirect(url_for("events.overview", slug=event.slug))
     return render_template("events/session_form.html", event=event, form=form, session=session)
 
 
 @bp.route("/<slug>/extensions", methods=["GET", "POST"])
-@organizer_required
-def extensions(slug: str):
-    event = event_for(current_user, slug)
+@policy(Role.organizer, load=EVENT)
+def extensions(event: Event):
     form = ExtensionForm()
     form.unit.choices = [(str(u.id), u.name) for u in event.units]
     if form.validate_on_submit():
@@ -174,7 +193,7 @@ def extensions(slug: str):
             apply_errors(form, error)
         else:
             flash(f"Đã gia hạn cho {unit.name}.", "success")
-            return redirect(url_for("events.extensions", slug=slug))
+            return redirect(url_for("events.extensions", slug=event.slug))
     rows = db.session.scalars(sa.select(DeadlineExtension).where(
         DeadlineExtension.event_id == event.id).order_by(DeadlineExtension.granted_at)).all()
     return render_template("events/extensions.html", event=event, form=form, extensions=rows,
@@ -183,12 +202,11 @@ def extensions(slug: str):
 
 
 @bp.post("/<slug>/extensions/<int:extension_id>/revoke")
-@organizer_required
-def revoke_extension(slug: str, extension_id: int):
-    event = event_for(current_user, slug)
+@policy(Role.organizer, load=EVENT)
+def revoke_extension(event: Event, extension_id: int):
     ext = db.session.get(DeadlineExtension, extension_id)
     if ext is None or ext.event_id != event.id or not EmptyForm().validate_on_submit():
         abort(404 if ext is None or ext.event_id != event.id else 400)
     services.revoke_extension(ext, current_user)
     flash("Đã hủy gia hạn.", "info")
-    return redirect(url_for("events.extensions", slug=slug))
+    return redirect(url_for("events.extensions", slug=event.slug))

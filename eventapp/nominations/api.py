@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import jsonify, request
 
 from eventapp.api import api_blueprint, operation
-from eventapp.auth import token_required
 from eventapp.errors import Invalid
 from eventapp.nominations.cli import evaluate
 from eventapp.nominations.schemas import EligibilityRequestSchema, EligibilityResultSchema
+from eventapp.policy import ANY_ROLE, policy
 
 bp = api_blueprint("nominations_api", __name__)
 
@@ -17,7 +17,7 @@ bp = api_blueprint("nominations_api", __name__)
 @operation(summary="Xét điều kiện vinh danh một Tổng phụ trách Đội (PRODUCT.md §3.3)",
            request=EligibilityRequestSchema, responses={200: EligibilityResultSchema},
            tags=["nominations"])
-@token_required()
+@policy(*ANY_ROLE, api=True)
 def eligibility():
     """200 with the result; 422 ``{"error": "invalid", "fields": {…}}`` naming bad fields."""
     data = request.get_json(silent=True)

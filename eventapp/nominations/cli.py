@@ -10,8 +10,8 @@ import click
 from eventapp.api import load
 from eventapp.errors import Invalid
 from eventapp.nominations import eligibility as el
-from eventapp.nominations.blueprint import bp
 from eventapp.nominations.schemas import EligibilityRequestSchema, nominee_from
+from eventapp.nominations.views import bp
 
 
 def evaluate(raw) -> dict:

@@ -27,8 +27,8 @@ from eventapp.events import services as events
 from eventapp.events.models import DeadlineKind, Event
 from eventapp.extensions import db
 from eventapp.formatting import local, zone
+from eventapp.nominations import access, uploads
 from eventapp.nominations import eligibility as el
-from eventapp.nominations import uploads
 from eventapp.nominations.models import (
     EDITABLE,
     SENT,
@@ -50,7 +50,7 @@ DOSSIER_FIELDS = ["full_name", "birth_date", "gender", "school", "position", "se
 
 def may_nominate(event: Event, unit: Unit | None) -> bool:
     """Only unit kinds in ``event.nomination_unit_kinds`` (district unions) file dossiers."""
-    return unit is not None and unit.kind in (event.nomination_unit_kinds or [])
+    return access.unit_may_nominate(event, unit)
 
 
 def ensure_may_nominate(event: Event, unit: Unit | None) -> None:
@@ -59,15 +59,11 @@ def ensure_may_nominate(event: Event, unit: Unit | None) -> None:
                         "hồ sơ đề nghị vinh danh.")
 
 
-def get_nomination(user, event: Event, nomination_id: int) -> Nomination:
-    """The dossier if ``user`` may see it: its own unit, or an organizer (404/403 otherwise)."""
+def get_nomination(event: Event, nomination_id: int) -> Nomination:
+    """A dossier of ``event`` (who may see it: ``access.may_see_nomination``)."""
     nomination = db.session.get(Nomination, nomination_id)
     if nomination is None or nomination.event_id != event.id:
         raise NotFound("Không tìm thấy hồ sơ.")
-    if user.is_organizer:
-        return nomination
-    if not user.is_unit or user.unit_id != nomination.unit_id:
-        raise Forbidden("Bạn chỉ được xem hồ sơ của đơn vị mình.")
     return nomination
 
 
@@ -318,11 +314,9 @@ def delete_file(file: NominationFile, user) -> None:
     after_commit(db.session, lambda: uploads.remove(name))
 
 
-def get_file(user, event: Event, file_id: int) -> NominationFile:
-    """A file its owning unit or an organizer may download (403 for anyone else)."""
+def get_file(event: Event, file_id: int) -> NominationFile:
+    """A file of ``event`` (who may download it: ``access.may_see_file``)."""
     file = db.session.get(NominationFile, file_id)
     if file is None or file.event_id != event.id:
         raise NotFound("Không tìm thấy tệp.")
-    if not (user.is_organizer or (user.is_unit and user.unit_id == file.unit_id)):
-        raise Forbidden("Bạn chỉ được tải tệp của đơn vị mình.")
     return file

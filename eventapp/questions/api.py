@@ -6,10 +6,11 @@ from flask import request
 
 from eventapp.accounts.models import Role
 from eventapp.api import api_blueprint, json_body, load, operation
-from eventapp.auth import api_user, ensure_unit_access, event_for, token_required
+from eventapp.auth import api_user
 from eventapp.errors import Forbidden, Invalid, NotFound
 from eventapp.events.models import Event
 from eventapp.events.services import effective_deadline
+from eventapp.policy import EVENT, policy
 
 from . import board, services
 from .models import Question, QuestionSource
@@ -22,6 +23,7 @@ from .schemas import (
     QuestionSummary,
     SummaryQuery,
 )
+from .views import MEMBER, QUESTION
 
 bp = api_blueprint("questions_api", __name__)
 
@@ -51,11 +53,10 @@ def question_dict(q: Question) -> dict:
 @operation(summary="Gửi một câu hỏi (tâm tư, đề xuất) cho đơn vị", tags=["questions"],
            request=QuestionCreate, responses={201: QuestionCreated},
            errors=[400, 401, 403, 404, 409, 422, 429, 503])
-@token_required(Role.organizer, Role.unit)
-def create_question(slug: str):
+@policy(*MEMBER, load=EVENT, api=True)
+def create_question(event: Event):
     """403 deadline_passed at or after the unit's deadline; 409 quota_full at the cap."""
     user = api_user()
-    event = event_for(user, slug)
     data = json_body(QuestionCreate)
     unit = _unit_for(event, user, data.get("unit"))
     draft = services.draft_or_invalid(event, content=data["content"], topic=data["topic"],
@@ -75,10 +76,9 @@ def create_question(slug: str):
 @bp.get("/events/<slug>/questions")
 @operation(summary="Danh sách câu hỏi (đơn vị: chỉ của mình)", tags=["questions"],
            query=QuestionListQuery, responses={200: QuestionList})
-@token_required(Role.organizer, Role.unit)
-def list_questions(slug: str):
+@policy(*MEMBER, load=EVENT, api=True)
+def list_questions(event: Event):
     user = api_user()
-    event = event_for(user, slug)
     args = load(QuestionListQuery, request.args.to_dict())
     if user.is_unit:
         unit_id = user.unit_id
@@ -92,21 +92,16 @@ def list_questions(slug: str):
 
 @bp.get("/events/<slug>/questions/<int:question_id>")
 @operation(summary="Một câu hỏi", tags=["questions"], responses={200: QuestionOut})
-@token_required(Role.organizer, Role.unit)
-def get_question(slug: str, question_id: int):
-    user = api_user()
-    event = event_for(user, slug)
-    question = services.get_question(event, question_id)
-    ensure_unit_access(user, question.unit_id)
+@policy(*MEMBER, load=QUESTION, api=True)
+def get_question(event: Event, question: Question):
     return question_dict(question)
 
 
 @bp.get("/events/<slug>/questions/summary")
 @operation(summary="Tiến độ gửi câu hỏi của từng đơn vị (Ban tổ chức)", tags=["questions"],
            query=SummaryQuery, responses={200: QuestionSummary})
-@token_required(Role.organizer)
-def summary(slug: str):
+@policy(Role.organizer, load=EVENT, api=True)
+def summary(event: Event):
     """Withdrawn questions do not count; merged ones count for every unit that asked."""
-    event = event_for(api_user(), slug)
     load(SummaryQuery, {})
     return board.summary(event)

@@ -12,8 +12,10 @@ from flask import jsonify, request
 
 from eventapp.accounts.models import Role
 from eventapp.api import api_blueprint, json_body, load, operation
-from eventapp.auth import api_user, event_for, token_required
+from eventapp.auth import api_user
 from eventapp.errors import Invalid
+from eventapp.events.models import Event
+from eventapp.policy import EVENT, policy
 from eventapp.registration import codes, exports, queries, services
 from eventapp.registration.catalog import Catalog
 from eventapp.registration.models import Attendee
@@ -25,6 +27,7 @@ from eventapp.registration.schemas import (
     AttendeePage,
     AttendeeRequest,
 )
+from eventapp.registration.views import ATTENDEE, MEMBER
 from eventapp.views import send_xlsx
 
 bp = api_blueprint("registration_api", __name__)
@@ -65,10 +68,9 @@ def _filters(event, user) -> tuple[queries.Filters, dict]:
 @operation(summary="Đăng ký một đại biểu (đơn vị) hoặc khách mời (Ban tổ chức)", tags=TAGS,
            request=AttendeeRequest, responses={201: AttendeeOut},
            errors=[400, 401, 403, 404, 409, 413, 422, 429, 503])
-@token_required(Role.organizer, Role.unit)
-def create_attendee(slug: str):
+@policy(*MEMBER, api=True, load=EVENT)
+def create_attendee(event: Event):
     """Register one attendee (request schema: ``AttendeeRequest``)."""
-    event = event_for(api_user(), slug)
     attendee = services.register(event, api_user(), json_body(AttendeeRequest))
     return jsonify(attendee_json(attendee)), 201
 
@@ -76,11 +78,9 @@ def create_attendee(slug: str):
 @bp.delete("/events/<slug>/attendees/<int:attendee_id>")
 @operation(summary="Hủy đăng ký; mã check-in bị thu hồi", tags=TAGS,
            responses={200: AttendeeCancelled}, errors=[400, 401, 403, 404, 409, 429, 503])
-@token_required(Role.organizer, Role.unit)
-def cancel_attendee(slug: str, attendee_id: int):
+@policy(*MEMBER, api=True, load=ATTENDEE)
+def cancel_attendee(event: Event, attendee):
     """Cancel a registration; the attendee's code is revoked."""
-    event = event_for(api_user(), slug)
-    attendee = services.get_attendee(event, attendee_id, api_user())
     services.cancel(attendee, api_user())
     return jsonify({"id": attendee.id, "status": attendee.status})
 
@@ -88,11 +88,9 @@ def cancel_attendee(slug: str, attendee_id: int):
 @bp.post("/events/<slug>/attendees/<int:attendee_id>/reissue")
 @operation(summary="Cấp lại mã check-in (Ban tổ chức); mã cũ hết hiệu lực", tags=TAGS,
            responses={200: AttendeeCode}, errors=[400, 401, 403, 404, 409, 429, 503])
-@token_required(Role.organizer)
-def reissue_code(slug: str, attendee_id: int):
+@policy(Role.organizer, api=True, load=ATTENDEE)
+def reissue_code(event: Event, attendee):
     """Organizer: a new check-in code; the old one stops working."""
-    event = event_for(api_user(), slug)
-    attendee = services.get_attendee(event, attendee_id, api_user())
     code = services.reissue_code(attendee, api_user())
     return jsonify({"id": attendee.id, "code": code})
 
@@ -100,10 +98,9 @@ def reissue_code(slug: str, attendee_id: int):
 @bp.get("/events/<slug>/attendees")
 @operation(summary="Danh sách đại biểu, 100 mỗi trang (đơn vị: chỉ của mình)", tags=TAGS,
            query=AttendeeListQuery, responses={200: AttendeePage})
-@token_required(Role.organizer, Role.unit)
-def list_attendees(slug: str):
+@policy(*MEMBER, api=True, load=EVENT)
+def list_attendees(event: Event):
     """Attendees, 100 per page, with the filters of ``AttendeeListQuery``."""
-    event = event_for(api_user(), slug)
     filters, args = _filters(event, api_user())
     items, total, pages = queries.page_of(event, filters, args["page"])
     return jsonify({"items": [attendee_json(a) for a in items], "total": total,
@@ -113,9 +110,8 @@ def list_attendees(slug: str):
 @bp.get("/events/<slug>/attendees.xlsx")
 @operation(summary="Xuất danh sách đại biểu ra Excel (đơn vị: chỉ của mình)", tags=TAGS,
            query=AttendeeListQuery, responses={200: XLSX})
-@token_required(Role.organizer, Role.unit)
-def export_attendees(slug: str):
+@policy(*MEMBER, api=True, load=EVENT)
+def export_attendees(event: Event):
     """The attendee list in Excel (filters of ``AttendeeListQuery``)."""
-    event = event_for(api_user(), slug)
     handle, name = exports.export(event, _filters(event, api_user())[0])
     return send_xlsx(handle, name)

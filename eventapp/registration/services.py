@@ -36,7 +36,7 @@ from eventapp.events.models import (
 )
 from eventapp.events.services import ensure_open
 from eventapp.extensions import db
-from eventapp.registration import codes, rules, settings
+from eventapp.registration import access, codes, rules, settings
 from eventapp.registration.catalog import Catalog, session_label
 from eventapp.registration.models import Attendee, AttendeeStatus, attendee_session
 from eventapp.text import clean, fold
@@ -139,25 +139,21 @@ def acting_unit(actor, event: Event) -> Unit | None:
     return actor.unit
 
 
-def get_attendee(event: Event, attendee_id: int, user) -> Attendee:
-    """An attendee of ``event`` that ``user`` may see (a unit: only its own)."""
-    from eventapp.auth import ensure_unit_access
-
+def get_attendee(event: Event, attendee_id: int) -> Attendee:
+    """An attendee of ``event`` (who may see it: ``access.may_see_attendee``)."""
     attendee = db.session.get(Attendee, attendee_id) if 0 < attendee_id < 2**31 else None
     if attendee is None or attendee.event_id != event.id:
         raise NotFound("Không tìm thấy đại biểu.")
-    ensure_unit_access(user, attendee.unit_id)
     return attendee
 
 
 def ensure_can_change(event: Event, actor, unit_id: int | None) -> None:
-    """Organizers always; a unit for its own delegates before its registration deadline."""
-    from eventapp.auth import ensure_unit_access
-
-    if actor.is_organizer:
-        return
-    ensure_unit_access(actor, unit_id)
-    ensure_open(event, unit_id, DeadlineKind.registration)
+    """``access.may_change_attendees``, with its refusals: another unit's delegate is not
+    found (404); past the unit's deadline, ``DeadlinePassed`` names it (403)."""
+    if not access.may_change_attendees(actor, unit_id, registration_open=True):
+        raise NotFound("Không tìm thấy đại biểu.")
+    if not access.may_change_attendees(actor, unit_id, registration_open=False):
+        ensure_open(event, unit_id, DeadlineKind.registration)  # the deadline decides
 
 
 # --- Locks and limits --------------------------------------------------------------------

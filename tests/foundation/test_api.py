@@ -58,4 +58,6 @@ def test_unit_token_cannot_read_an_event_it_is_not_in(client, users, token_for, 
     other.update(slug="khac", units=[{"code": "KHAC", "name": "Khác", "kind": "other"}])
     import_event(other)
     response = client.get("/api/v1/events/khac", headers=token_for(users["unit_a"]))
-    assert response.status_code == 403 and response.get_json()["error"] == "forbidden"
+    assert response.status_code == 404 and response.get_json()["error"] == "not_found"
+    assert response.get_json() == client.get("/api/v1/events/khong-co",
+                                             headers=token_for(users["unit_a"])).get_json()

@@ -112,8 +112,9 @@ def test_unit_cannot_see_an_event_it_does_not_take_part_in(client, users, login,
     login(users["unit_a"])
     assert client.get("/events/doi-thoai-2020/").status_code == 200
     response = client.get("/events/su-kien-khac/")
-    assert response.status_code == 403
-    assert "không tham gia sự kiện này" in response.get_data(as_text=True)
+    assert response.status_code == 404  # as if it did not exist: its name is not revealed
+    assert "Không tìm thấy sự kiện." in response.get_data(as_text=True)
+    assert "su-kien-khac" not in response.get_data(as_text=True)
 
 
 def test_unknown_page_is_a_vietnamese_404(client):

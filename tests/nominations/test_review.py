@@ -88,7 +88,8 @@ def test_cannot_decide_a_draft_or_returned_dossier(clients, before_deadline):
     unit, organizer = clients("unit_a"), clients("organizer")
     nomination_id = create_dossier(unit)
     response = decide(organizer, nomination_id, decision="approved", **ALL_TICKS)
-    assert response.status_code == 302 and status(nomination_id) == "draft"
+    # An unsent draft is the unit's alone: to organizers it does not exist.
+    assert response.status_code == 404 and status(nomination_id) == "draft"
 
 
 def test_honoree_list_order_print_and_excel(clients, before_deadline):

@@ -111,6 +111,10 @@ def test_download_only_by_owner_and_organizers(clients, before_deadline):
     nomination_id = create_dossier(unit_a)
     upload(unit_a, nomination_id, data=docx_bytes(), name="Báo cáo.docx")
     upload_letter(unit_a)
+    for row in files():  # while the dossier is an unsent draft, its files are the unit's
+        assert organizer.get(f"{BASE}/files/{row.id}").status_code == (
+            404 if row.nomination_id else 200)
+    submit(unit_a, nomination_id)
     for row in files():
         url = f"{BASE}/files/{row.id}"
         for owner in (unit_a, organizer):
@@ -120,7 +124,7 @@ def test_download_only_by_owner_and_organizers(clients, before_deadline):
             assert response.headers["Content-Type"] == row.content_type
             assert response.headers["X-Content-Type-Options"] == "nosniff"
             response.close()
-        assert unit_b.get(url).status_code == 403
+        assert unit_b.get(url).status_code == 404  # another unit's: as if it did not exist
         assert checkin.get(url).status_code == 403
     assert unit_a.get(f"{BASE}/files/999").status_code == 404
 
@@ -131,27 +135,27 @@ def test_unit_b_cannot_read_edit_or_act_on_unit_a(clients, before_deadline):
     upload(unit_a, nomination_id)
     [row] = files()
     page = f"{BASE}/{nomination_id}"
-    assert unit_b.get(page).status_code == 403
-    assert unit_b.get(f"{page}/edit").status_code == 403
+    assert unit_b.get(page).status_code == 404
+    assert unit_b.get(f"{page}/edit").status_code == 404
     assert "Nguyễn Thị Lan" not in unit_b.get(BASE + "/").get_data(as_text=True)
     token = unit_b.csrf_token(BASE + "/")
     for url, data in [(f"{page}/edit", dossier_form(full_name="Bị sửa")),
                       (f"{page}/submit", {}), (f"{page}/delete", {}),
                       (f"{BASE}/files/{row.id}/delete", {})]:
-        assert unit_b.post(url, data={**data, "csrf_token": token}).status_code == 403, url
+        assert unit_b.post(url, data={**data, "csrf_token": token}).status_code == 404, url
     response = unit_b.post(f"{page}/files", data={"csrf_token": token, "kinds": "to_trinh",
                                                  "file": (io.BytesIO(PDF), "x.pdf")},
                            content_type="multipart/form-data")
-    assert response.status_code == 403
+    assert response.status_code == 404
     response = unit_b.post(f"{BASE}/preview", json={"nomination_id": nomination_id,
                                                    "status": "serving"},
                            headers={"X-CSRFToken": token})
-    assert response.status_code == 403
+    assert response.status_code == 404
     db.session.expire_all()
     n = db.session.get(Nomination, nomination_id)
     assert n.full_name == "Nguyễn Thị Lan" and n.status == "draft" and len(n.files) == 1
     submit(unit_a, nomination_id)
-    assert unit_b.post(f"{page}/withdraw", data={"csrf_token": token}).status_code == 403
+    assert unit_b.post(f"{page}/withdraw", data={"csrf_token": token}).status_code == 404
 
 
 def test_only_allowed_unit_kinds_may_nominate(clients, before_deadline):

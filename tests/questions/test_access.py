@@ -1,5 +1,5 @@
-"""A unit sees and changes only its own questions; organizer pages refuse units; check-in
-staff have no access to questions at all."""
+"""A unit sees and changes only its own questions (another unit's are not found: 404);
+organizer pages refuse units (403); check-in staff have no access to questions at all."""
 
 from __future__ import annotations
 
@@ -20,12 +20,12 @@ def test_unit_cannot_read_edit_or_withdraw_another_units_question(client, login,
     login(users["unit_a"])
     for url in (f"{BASE}{theirs.id}", f"{BASE}{theirs.id}/edit"):
         response = client.get(url)
-        assert response.status_code == 403
+        assert response.status_code == 404
         assert "Câu hỏi riêng của Bình Đại" not in response.get_data(as_text=True)
     edit = client.post_form(f"{BASE}{theirs.id}/edit",
                             {"topic": event.topics[0].id, "content": "Bị sửa trộm"}, page=BASE)
     withdraw = client.post_form(f"{BASE}{theirs.id}/withdraw", {}, page=BASE)
-    assert edit.status_code == withdraw.status_code == 403
+    assert edit.status_code == withdraw.status_code == 404
     db.session.expire_all()
     assert (theirs.content, theirs.status) == ("Câu hỏi riêng của Bình Đại", "submitted")
     assert "Câu hỏi riêng của Bình Đại" not in client.get(BASE).get_data(as_text=True)
@@ -34,12 +34,12 @@ def test_unit_cannot_read_edit_or_withdraw_another_units_question(client, login,
 def test_unit_cannot_open_or_submit_for_another_units_page(client, login, users, event,
                                                           open_clock):
     login(users["unit_a"])
-    assert client.get(f"{BASE}unit/BINHDAI").status_code == 403
-    assert client.get(f"{BASE}unit/BINHDAI/export.xlsx").status_code == 403
+    assert client.get(f"{BASE}unit/BINHDAI").status_code == 404
+    assert client.get(f"{BASE}unit/BINHDAI/export.xlsx").status_code == 404
     response = client.post_form(f"{BASE}unit/BINHDAI/add",
                                 {"topic": event.topics[0].id, "content": "Gửi hộ trái phép"},
                                 page=BASE)
-    assert response.status_code == 403
+    assert response.status_code == 404
 
 
 @pytest.mark.parametrize("path", ["board", "board.xlsx", "export.xlsx", "moderate", "similar",
@@ -79,4 +79,4 @@ def test_unit_of_another_event_is_refused(client, login, make_user, event):
     upsert_participation(other, "NGOAI", "Đơn vị ngoài", "other")
     db.session.commit()
     login(make_user("ngoai@test.vn", "unit", "NGOAI"))
-    assert client.get(BASE).status_code == 403
+    assert client.get(BASE).status_code == 404

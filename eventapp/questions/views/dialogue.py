@@ -6,18 +6,21 @@ from __future__ import annotations
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from eventapp.auth import organizer_required
+from eventapp.accounts.models import Role
 from eventapp.clock import now
 from eventapp.errors import DomainError, Invalid
+from eventapp.events.models import Event
 from eventapp.extensions import db
 from eventapp.formatting import local
 from eventapp.forms import EmptyForm
+from eventapp.policy import EVENT, policy
 from eventapp.views import apply_errors
 
-from . import dialogue
-from .blueprint import back, bp, load_event, load_question
-from .forms import AnswerForm, FollowupForm, PresentForm
-from .moderation import askers, asking_units
+from .. import dialogue
+from ..forms import AnswerForm, FollowupForm, PresentForm
+from ..models import Question
+from ..moderation import askers, asking_units
+from . import QUESTION, back, bp
 
 
 def _console(event, form: AnswerForm | None = None, status: int = 200):
@@ -35,16 +38,15 @@ def _console(event, form: AnswerForm | None = None, status: int = 200):
 
 
 @bp.get("/dialogue")
-@organizer_required
-def dialogue_console(slug: str):
+@policy(Role.organizer, load=EVENT)
+def dialogue_console(event: Event):
     """The secretary's console: the current question large, next/previous, the answer."""
-    return _console(load_event(slug))
+    return _console(event)
 
 
 @bp.post("/dialogue/present")
-@organizer_required
-def present(slug: str):
-    event = load_event(slug)
+@policy(Role.organizer, load=EVENT)
+def present(event: Event):
     form = PresentForm()
     if not form.validate_on_submit():
         abort(400)
@@ -52,14 +54,12 @@ def present(slug: str):
         dialogue.present(event, form.target.data, user=current_user)
     except DomainError as error:
         flash(error.message, "danger")
-    return redirect(url_for("questions.dialogue_console", slug=slug))
+    return redirect(url_for("questions.dialogue_console", slug=event.slug))
 
 
 @bp.post("/<int:question_id>/answer")
-@organizer_required
-def answer(slug: str, question_id: int):
-    event = load_event(slug)
-    question = load_question(event, question_id)
+@policy(Role.organizer, load=QUESTION)
+def answer(event: Event, question: Question):
     form = AnswerForm()
     try:
         if not form.validate_on_submit():
@@ -76,16 +76,14 @@ def answer(slug: str, question_id: int):
             return _console(event, form, error.status)
         flash(f"Câu #{question.id}: " + " ".join(getattr(error, "fields", {}).values()
                                                  or [error.message]), "danger")
-        return redirect(back(url_for("questions.dialogue_console", slug=slug)))
+        return redirect(back(url_for("questions.dialogue_console", slug=event.slug)))
     flash(f"Đã lưu trả lời câu #{question.id}.", "success")
-    return redirect(back(url_for("questions.dialogue_console", slug=slug)))
+    return redirect(back(url_for("questions.dialogue_console", slug=event.slug)))
 
 
 @bp.post("/<int:question_id>/answered")
-@organizer_required
-def answered(slug: str, question_id: int):
-    event = load_event(slug)
-    question = load_question(event, question_id)
+@policy(Role.organizer, load=QUESTION)
+def answered(event: Event, question: Question):
     if not EmptyForm().validate_on_submit():
         abort(400)
     flag = request.form.get("answered") != "0"
@@ -93,27 +91,25 @@ def answered(slug: str, question_id: int):
         dialogue.mark_answered(question, flag, user=current_user)
     except DomainError as error:
         flash(error.message, "danger")
-    return redirect(back(url_for("questions.dialogue_console", slug=slug)))
+    return redirect(back(url_for("questions.dialogue_console", slug=event.slug)))
 
 
 @bp.get("/dialogue/screen")
-@organizer_required
-def screen(slug: str):
+@policy(Role.organizer, load=EVENT)
+def screen(event: Event):
     """The projector: the current question in large type; it follows the console."""
-    event = load_event(slug)
     return render_template("questions/screen.html", event=event, data=dialogue.screen_data(event))
 
 
 @bp.get("/dialogue/state.json")
-@organizer_required
-def screen_state(slug: str):
-    return jsonify(dialogue.screen_data(load_event(slug)))
+@policy(Role.organizer, load=EVENT)
+def screen_state(event: Event):
+    return jsonify(dialogue.screen_data(event))
 
 
 @bp.get("/followups")
-@organizer_required
-def followups(slug: str):
-    event = load_event(slug)
+@policy(Role.organizer, load=EVENT)
+def followups(event: Event):
     status = request.args.get("status", "open")
     status = status if status in ("open", "done", "all") else "open"
     rows = dialogue.followups(event, "" if status == "all" else status)
@@ -125,10 +121,8 @@ def followups(slug: str):
 
 
 @bp.post("/<int:question_id>/followup")
-@organizer_required
-def followup(slug: str, question_id: int):
-    event = load_event(slug)
-    question = load_question(event, question_id)
+@policy(Role.organizer, load=QUESTION)
+def followup(event: Event, question: Question):
     form = FollowupForm()
     if not form.validate_on_submit():
         abort(400)
@@ -140,4 +134,4 @@ def followup(slug: str, question_id: int):
     else:
         flash(f"Câu #{question.id}: " + ("đã hoàn thành." if done else "mở lại theo dõi."),
               "success")
-    return redirect(back(url_for("questions.followups", slug=slug)))
+    return redirect(back(url_for("questions.followups", slug=event.slug)))

@@ -7,19 +7,19 @@ from datetime import date
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from eventapp.auth import event_for, organizer_required
+from eventapp.accounts.models import Role
 from eventapp.errors import DomainError, Invalid
 from eventapp.events.models import Event
 from eventapp.nominations import eligibility as el
 from eventapp.nominations import exports, review, services
-from eventapp.nominations.blueprint import bp
 from eventapp.nominations.models import EDITABLE, STATUS_LABELS, Nomination, NominationStatus
+from eventapp.nominations.views import NOMINATION, bp
+from eventapp.policy import EVENT, policy
 from eventapp.views import send_xlsx
 
 
-def review_index(slug: str):
+def review_index(event: Event):
     """Every dossier units sent, with its automatic result and decision (``index`` calls it)."""
-    event = event_for(current_user, slug)
     unit_id = request.args.get("unit", type=int)
     status = request.args.get("status") or None
     if status not in {s.value for s in NominationStatus}:
@@ -43,20 +43,16 @@ def review_detail(event: Event, nomination: Nomination, errors: dict | None = No
                            result=services.assess(nomination),
                            letters=services.unit_letters(event, nomination.unit_id),
                            can_edit=False, is_open=services.is_open(event, nomination.unit_id),
+                           can_withdraw=False, can_delete=False, can_review=True,
+                           can_print_certificate=nomination.state == NominationStatus.approved,
                            deadline=None, errors=errors or {}, el=el,
                            NominationStatus=NominationStatus, form=request.form,
                            as_if_now=nomination.state in EDITABLE)
 
 
-def _nomination(slug: str, nomination_id: int) -> tuple[Event, Nomination]:
-    event = event_for(current_user, slug)
-    return event, services.get_nomination(current_user, event, nomination_id)
-
-
 @bp.post("/<int:nomination_id>/return")
-@organizer_required
-def return_dossier(slug: str, nomination_id: int):
-    event, nomination = _nomination(slug, nomination_id)
+@policy(Role.organizer, load=NOMINATION)
+def return_dossier(event: Event, nomination: Nomination):
     try:
         review.return_dossier(nomination, request.form.get("return_reason", ""), current_user)
     except Invalid as error:
@@ -66,13 +62,12 @@ def return_dossier(slug: str, nomination_id: int):
         flash(error.message, "danger")
     else:
         flash(f"Đã trả lại hồ sơ {nomination.full_name} cho {nomination.unit.name}.", "info")
-    return redirect(url_for(".detail", slug=slug, nomination_id=nomination_id))
+    return redirect(url_for(".detail", slug=event.slug, nomination_id=nomination.id))
 
 
 @bp.post("/<int:nomination_id>/decide")
-@organizer_required
-def decide(slug: str, nomination_id: int):
-    event, nomination = _nomination(slug, nomination_id)
+@policy(Role.organizer, load=NOMINATION)
+def decide(event: Event, nomination: Nomination):
     checks = {code: request.form.get(f"check-{code}") == "1" for code in el.MANUAL_CRITERIA}
     try:
         review.decide(nomination, request.form.get("decision", ""),
@@ -84,15 +79,14 @@ def decide(slug: str, nomination_id: int):
         flash(error.message, "danger")
     else:
         flash("Đã lưu kết quả xét hồ sơ.", "success")
-        return redirect(url_for(".index", slug=slug))
-    return redirect(url_for(".detail", slug=slug, nomination_id=nomination_id))
+        return redirect(url_for(".index", slug=event.slug))
+    return redirect(url_for(".detail", slug=event.slug, nomination_id=nomination.id))
 
 
 @bp.route("/honorees", methods=["GET", "POST"])
-@organizer_required
-def honorees(slug: str):
+@policy(Role.organizer, load=EVENT)
+def honorees(event: Event):
     """The list read at the ceremony; the organizer numbers the reading order."""
-    event = event_for(current_user, slug)
     errors = {}
     if request.method == "POST":
         orders = {int(k.split("-", 1)[1]): v for k, v in request.form.items()
@@ -104,23 +98,21 @@ def honorees(slug: str):
             flash(" ".join(errors.values()), "danger")
         else:
             flash("Đã lưu thứ tự đọc.", "success")
-            return redirect(url_for(".honorees", slug=slug))
+            return redirect(url_for(".honorees", slug=event.slug))
     return render_template("nominations/honorees.html", event=event,
                            rows=review.honoree_rows(event), errors=errors,
                            printing=request.args.get("print") == "1")
 
 
 @bp.get("/export.xlsx")
-@organizer_required
-def export(slug: str):
-    event = event_for(current_user, slug)
+@policy(Role.organizer, load=EVENT)
+def export(event: Event):
     return send_xlsx(exports.workbook(event), f"vinh-danh-{event.slug}.xlsx")
 
 
 @bp.route("/certificate-settings", methods=["GET", "POST"])
-@organizer_required
-def certificate_settings(slug: str):
-    event = event_for(current_user, slug)
+@policy(Role.organizer, load=EVENT)
+def certificate_settings(event: Event):
     settings = review.certificate_settings(event)
     errors = {}
     if request.method == "POST":
@@ -137,7 +129,7 @@ def certificate_settings(slug: str):
                 errors = error.fields
             else:
                 flash("Đã lưu nội dung giấy chứng nhận.", "success")
-                return redirect(url_for(".honorees", slug=slug))
+                return redirect(url_for(".honorees", slug=event.slug))
         for key, value in values.items():
             if key != "signed_on" or not errors.get("signed_on"):
                 setattr(settings, key, value)
@@ -147,18 +139,16 @@ def certificate_settings(slug: str):
 
 @bp.get("/certificates")
 @bp.get("/<int:nomination_id>/certificate")
-@organizer_required
-def certificates(slug: str, nomination_id: int | None = None):
+@policy(Role.organizer, load=NOMINATION)
+def certificates(event: Event, nomination: Nomination | None = None):
     """Printable certificates (A4 landscape): one honoree, or every honoree in order."""
-    event = event_for(current_user, slug)
     rows = review.honoree_rows(event)
-    if nomination_id is not None:
-        rows = [r for r in rows if r.nomination.id == nomination_id]
+    if nomination is not None:
+        rows = [r for r in rows if r.nomination.id == nomination.id]
         if not rows:
-            nomination = services.get_nomination(current_user, event, nomination_id)
             flash(f"{nomination.full_name} chưa được duyệt vinh danh nên chưa in giấy chứng "
                   "nhận.", "warning")
-            return redirect(url_for(".detail", slug=slug, nomination_id=nomination_id))
+            return redirect(url_for(".detail", slug=event.slug, nomination_id=nomination.id))
     settings = review.certificate_settings(event)
     return render_template("nominations/certificate.html", event=event, rows=rows,
                            s=settings, signed=review.signed_date_text(settings))

@@ -1,13 +1,22 @@
-"""The nominations blueprint; ``cli_group=None`` makes ``flask eligibility`` top-level."""
+"""The nominations blueprint and the loaders its routes declare in ``@policy``;
+``cli_group=None`` makes ``flask eligibility`` top-level."""
 
 from datetime import date, timedelta
 
 from flask import Blueprint
 
+from eventapp.nominations import access, services
 from eventapp.nominations import eligibility as el
+from eventapp.policy import Loader
 
 bp = Blueprint("nominations", __name__, url_prefix="/events/<slug>/nominations",
                cli_group=None)
+
+#: A dossier of the event: its unit's, or a sent one for organizers (404 otherwise).
+NOMINATION = Loader("nomination_id", "nomination", services.get_nomination,
+                    access.may_see_nomination, "Không tìm thấy hồ sơ.")
+#: A dossier's file or a unit's letter, seen by whoever sees what it belongs to.
+FILE = Loader("file_id", "file", services.get_file, access.may_see_file, "Không tìm thấy tệp.")
 
 
 @bp.context_processor

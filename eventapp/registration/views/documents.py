@@ -10,20 +10,16 @@ from __future__ import annotations
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from eventapp.accounts.models import Role
-from eventapp.auth import event_for, roles_required
 from eventapp.errors import Conflict
+from eventapp.events.models import Event
 from eventapp.extensions import db
-from eventapp.registration import codes, printing, qr, queries, services
-from eventapp.registration.blueprint import bp
+from eventapp.policy import EVENT, policy
+from eventapp.registration import codes, printing, qr, queries
 from eventapp.registration.catalog import Catalog
+from eventapp.registration.views import ATTENDEE, MEMBER, bp
 
-page_roles = roles_required(Role.organizer, Role.unit)
 
-
-def _active_attendee(slug: str, attendee_id: int):
-    event = event_for(current_user, slug)
-    attendee = services.get_attendee(event, attendee_id, current_user)
+def _active(event, attendee):
     if not attendee.is_active:
         raise Conflict("Đại biểu đã bị hủy đăng ký; mã check-in đã bị thu hồi.",
                        code="cancelled")
@@ -39,17 +35,17 @@ def _image(body: bytes, mimetype: str, filename: str) -> Response:
 
 
 @bp.get("/<int:attendee_id>/qr.png")
-@page_roles
-def qr_png(slug: str, attendee_id: int):
-    _, attendee = _active_attendee(slug, attendee_id)
+@policy(*MEMBER, load=ATTENDEE)
+def qr_png(event: Event, attendee):
+    _, attendee = _active(event, attendee)
     return _image(qr.png(codes.attendee_code(attendee)), "image/png",
                   f"qr-dai-bieu-{attendee.id}.png")
 
 
 @bp.get("/<int:attendee_id>/qr.svg")
-@page_roles
-def qr_svg(slug: str, attendee_id: int):
-    _, attendee = _active_attendee(slug, attendee_id)
+@policy(*MEMBER, load=ATTENDEE)
+def qr_svg(event: Event, attendee):
+    _, attendee = _active(event, attendee)
     return _image(qr.svg_document(codes.attendee_code(attendee)), "image/svg+xml",
                   f"qr-dai-bieu-{attendee.id}.svg")
 
@@ -65,10 +61,9 @@ def _render(kind: str, event, attendees, back: str):
                            colours=printing.category_colours(event))
 
 
-def _many(slug: str, kind: str):
-    event = event_for(current_user, slug)
+def _many(event, kind: str):
     filters = queries.parse_filters(Catalog(event), request.args, current_user)
-    back = url_for("registration.index", slug=slug, **filters.args())
+    back = url_for("registration.index", slug=event.slug, **filters.args())
     if filters.cancelled:
         flash("Không in giấy mời hay thẻ cho đại biểu đã hủy đăng ký.", "warning")
         return redirect(back)
@@ -82,28 +77,28 @@ def _many(slug: str, kind: str):
 
 
 @bp.get("/<int:attendee_id>/invitation")
-@page_roles
-def invitation(slug: str, attendee_id: int):
-    event, attendee = _active_attendee(slug, attendee_id)
+@policy(*MEMBER, load=ATTENDEE)
+def invitation(event: Event, attendee):
+    event, attendee = _active(event, attendee)
     return _render("invitation", event, [attendee],
-                   url_for("registration.edit", slug=slug, attendee_id=attendee_id))
+                   url_for("registration.edit", slug=event.slug, attendee_id=attendee.id))
 
 
 @bp.get("/invitations")
-@page_roles
-def invitations(slug: str):
-    return _many(slug, "invitation")
+@policy(*MEMBER, load=EVENT)
+def invitations(event: Event):
+    return _many(event, "invitation")
 
 
 @bp.get("/<int:attendee_id>/badge")
-@page_roles
-def badge(slug: str, attendee_id: int):
-    event, attendee = _active_attendee(slug, attendee_id)
+@policy(*MEMBER, load=ATTENDEE)
+def badge(event: Event, attendee):
+    event, attendee = _active(event, attendee)
     return _render("badge", event, [attendee],
-                   url_for("registration.edit", slug=slug, attendee_id=attendee_id))
+                   url_for("registration.edit", slug=event.slug, attendee_id=attendee.id))
 
 
 @bp.get("/badges")
-@page_roles
-def badges(slug: str):
-    return _many(slug, "badge")
+@policy(*MEMBER, load=EVENT)
+def badges(event: Event):
+    return _many(event, "badge")

@@ -6,13 +6,14 @@ import functools
 
 from flask import render_template, request, url_for
 
-from eventapp.auth import organizer_required
+from eventapp.accounts.models import Role
 from eventapp.events.models import Event
 from eventapp.formatting import local_dt
+from eventapp.policy import EVENT, policy
 from eventapp.views import send_xlsx
 
-from . import board, exports, rules
-from .blueprint import bp, load_event
+from .. import board, exports, rules
+from . import bp
 
 SORT_LABELS = {"name": "Đơn vị", "count": "Số câu", "short": "Còn thiếu",
                "last": "Gửi gần nhất"}
@@ -53,22 +54,20 @@ def _formatter(tz: str):
 
 
 @bp.get("/board")
-@organizer_required
-def board_view(slug: str):
-    return board_page(load_event(slug))
+@policy(Role.organizer, load=EVENT)
+def board_view(event: Event):
+    return board_page(event)
 
 
 @bp.get("/board.xlsx")
-@organizer_required
-def board_export(slug: str):
-    event = load_event(slug)
+@policy(Role.organizer, load=EVENT)
+def board_export(event: Event):
     key, descending = _sorting()
     return send_xlsx(exports.board_workbook(event, key, descending),
                      f"tien-do-cau-hoi-{event.slug}.xlsx")
 
 
 @bp.get("/export.xlsx")
-@organizer_required
-def export(slug: str):
-    event = load_event(slug)
+@policy(Role.organizer, load=EVENT)
+def export(event: Event):
     return send_xlsx(exports.questions_workbook(event), f"cau-hoi-theo-chu-de-{event.slug}.xlsx")

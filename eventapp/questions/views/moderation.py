@@ -7,16 +7,17 @@ from __future__ import annotations
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from eventapp.auth import organizer_required
+from eventapp.accounts.models import Role
 from eventapp.errors import DomainError
 from eventapp.events.models import Event
 from eventapp.forms import EmptyForm
+from eventapp.policy import EVENT, policy
 from eventapp.views import apply_errors
 
-from . import moderation, services
-from .blueprint import back, bp, load_event, load_question
-from .forms import MergeForm, StatusForm, WordingForm, with_topics
-from .models import Question, QuestionStatus
+from .. import moderation, services
+from ..forms import MergeForm, StatusForm, WordingForm, with_topics
+from ..models import Question, QuestionStatus
+from . import QUESTION, back, bp
 
 
 def _filters(event: Event) -> moderation.Filters:
@@ -27,9 +28,8 @@ def _filters(event: Event) -> moderation.Filters:
 
 
 @bp.get("/moderate")
-@organizer_required
-def moderate(slug: str):
-    event = load_event(slug)
+@policy(Role.organizer, load=EVENT)
+def moderate(event: Event):
     filters = _filters(event)
     page = max(request.args.get("page", 1, type=int), 1)
     questions, total = moderation.search(event, filters, page)
@@ -77,10 +77,8 @@ def _checked_form(form_class=EmptyForm):
 
 
 @bp.post("/<int:question_id>/status")
-@organizer_required
-def set_status(slug: str, question_id: int):
-    event = load_event(slug)
-    question = load_question(event, question_id)
+@policy(Role.organizer, load=QUESTION)
+def set_status(event: Event, question: Question):
     form = _checked_form(StatusForm)
     new = form.status.data or ""
     label = QuestionStatus(new).label if new in {s.value for s in QuestionStatus} else new
@@ -89,38 +87,33 @@ def set_status(slug: str, question_id: int):
 
 
 @bp.post("/<int:question_id>/merge")
-@organizer_required
-def merge(slug: str, question_id: int):
-    event = load_event(slug)
-    source = load_question(event, question_id)
+@policy(Role.organizer, load=QUESTION)
+def merge(event: Event, question: Question):
+    source = question
     form = _checked_form(MergeForm)
     if not form.target.data:
         flash("Nhập số của câu hỏi cần gộp vào.", "danger")
-        return redirect(back(url_for("questions.detail", slug=slug, question_id=source.id)))
+        return redirect(back(url_for("questions.detail", slug=event.slug, question_id=source.id)))
     try:
         target = services.get_question(event, form.target.data)
     except DomainError as error:
         flash(f"Câu #{form.target.data}: {error.message}", "danger")
-        return redirect(back(url_for("questions.detail", slug=slug, question_id=source.id)))
+        return redirect(back(url_for("questions.detail", slug=event.slug, question_id=source.id)))
     return _act(event, source, lambda: moderation.merge(source, target, user=current_user),
                 f"Đã gộp câu #{source.id} vào câu #{target.id}; giữ nguyên cả hai nội dung.")
 
 
 @bp.post("/<int:question_id>/unmerge")
-@organizer_required
-def unmerge(slug: str, question_id: int):
-    event = load_event(slug)
-    question = load_question(event, question_id)
+@policy(Role.organizer, load=QUESTION)
+def unmerge(event: Event, question: Question):
     _checked_form()
     return _act(event, question, lambda: moderation.unmerge(question, user=current_user),
                 f"Đã tách câu #{question.id} ra; câu hỏi trở lại chờ xử lý.")
 
 
 @bp.post("/<int:question_id>/wording")
-@organizer_required
-def wording(slug: str, question_id: int):
-    event = load_event(slug)
-    question = load_question(event, question_id)
+@policy(Role.organizer, load=QUESTION)
+def wording(event: Event, question: Question):
     form = with_topics(WordingForm(), event, blank=None)
     if not form.validate_on_submit():
         abort(400)
@@ -131,13 +124,12 @@ def wording(slug: str, question_id: int):
         apply_errors(form, error)
         return organizer_detail(event, question, form, error.status)
     flash(f"Đã lưu nội dung đọc của câu #{question.id}; nguyên văn được giữ nguyên.", "success")
-    return redirect(back(url_for("questions.detail", slug=slug, question_id=question.id)))
+    return redirect(back(url_for("questions.detail", slug=event.slug, question_id=question.id)))
 
 
 @bp.get("/similar")
-@organizer_required
-def similar(slug: str):
-    event = load_event(slug)
+@policy(Role.organizer, load=EVENT)
+def similar(event: Event):
     pairs = moderation.duplicate_pairs(event)
     merged = moderation.askers([q for pair in pairs for q in pair[:2]])
     return render_template("questions/similar.html", event=event, pairs=pairs, merged=merged,
@@ -145,11 +137,10 @@ def similar(slug: str):
 
 
 @bp.route("/order", methods=["GET", "POST"])
-@organizer_required
-def order(slug: str):
+@policy(Role.organizer, load=EVENT)
+def order(event: Event):
     """GET: the selected questions in order. POST (JSON ``{"order": [ids]}``, from the
     drag-and-drop script with the CSRF header): save a new order."""
-    event = load_event(slug)
     if request.method == "POST":
         data = request.get_json(silent=True) or {}
         try:
@@ -164,14 +155,12 @@ def order(slug: str):
 
 
 @bp.post("/<int:question_id>/move")
-@organizer_required
-def move(slug: str, question_id: int):
-    event = load_event(slug)
-    question = load_question(event, question_id)
+@policy(Role.organizer, load=QUESTION)
+def move(event: Event, question: Question):
     _checked_form()
     delta = -1 if request.form.get("direction") == "up" else 1
     try:
         moderation.move(event, question, delta, user=current_user)
     except DomainError as error:
         flash(error.message, "danger")
-    return redirect(url_for("questions.order", slug=slug) + f"#q{question.id}")
+    return redirect(url_for("questions.order", slug=event.slug) + f"#q{question.id}")

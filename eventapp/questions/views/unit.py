@@ -2,50 +2,48 @@
 adding one, pasting several, uploading the Excel template; editing and withdrawing.
 
 An organizer opens the same page for any unit (``/unit/<code>``) to enter questions sent
-on paper. The organizer's pages live in ``views_board``, ``views_moderation`` and
-``views_dialogue``; all hang on ``blueprint.bp``, and this module imports them so the
-factory's ``import eventapp.questions.views`` registers every route.
+on paper. The organizer's pages live in ``board``, ``moderation`` and ``dialogue``; all
+hang on this package's ``bp``.
 """
 
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from eventapp.errors import DomainError, Invalid
 from eventapp.events.models import Event
-from eventapp.events.summaries import Summary, provider
+from eventapp.events.summaries import Summary
 from eventapp.formatting import local_dt
 from eventapp.forms import EmptyForm
+from eventapp.policy import EVENT, policy
 from eventapp.spreadsheets import ImportErrors
 from eventapp.units.models import Unit
 from eventapp.views import apply_errors, flash_import_errors, send_xlsx
 
-from . import exports, rules, services
-from .blueprint import back, bp, load_event, load_question, load_unit
-from .forms import PasteForm, QuestionForm, UploadForm, with_topics
-from .models import QuestionSource
+from .. import exports, rules, services
+from ..forms import PasteForm, QuestionForm, UploadForm, with_topics
+from ..models import QuestionSource
+from . import MEMBER, QUESTION, UNIT, back, bp
 
 __all__ = ["bp"]
 
 
 @bp.get("/")
-@login_required
-def index(slug: str):
+@policy(*MEMBER, load=EVENT)
+def index(event: Event):
     """Unit: its own questions page. Organizer: the compliance board (the entry point)."""
-    event = load_event(slug)
     if current_user.is_organizer:
-        from .views_board import board_page
+        from .board import board_page
 
         return board_page(event)
     return unit_questions_page(event, current_user.unit)
 
 
 @bp.get("/unit/<code>")
-@login_required
-def unit_page(slug: str, code: str):
-    event = load_event(slug)
-    return unit_questions_page(event, load_unit(event, code))
+@policy(*MEMBER, load=UNIT)
+def unit_page(event: Event, unit: Unit):
+    return unit_questions_page(event, unit)
 
 
 def page_url(event: Event, unit: Unit) -> str:
@@ -67,10 +65,8 @@ def unit_questions_page(event: Event, unit: Unit, *, form=None, paste=None, uplo
 
 
 @bp.post("/unit/<code>/add")
-@login_required
-def add(slug: str, code: str):
-    event = load_event(slug)
-    unit = load_unit(event, code)
+@policy(*MEMBER, load=UNIT)
+def add(event: Event, unit: Unit):
     form = with_topics(QuestionForm(), event)
     form.validate_on_submit()
     try:
@@ -87,10 +83,8 @@ def add(slug: str, code: str):
 
 
 @bp.post("/unit/<code>/paste")
-@login_required
-def paste(slug: str, code: str):
-    event = load_event(slug)
-    unit = load_unit(event, code)
+@policy(*MEMBER, load=UNIT)
+def paste(event: Event, unit: Unit):
     form = with_topics(PasteForm(), event)
     form.validate_on_submit()
     try:
@@ -109,10 +103,8 @@ def paste(slug: str, code: str):
 
 
 @bp.post("/unit/<code>/upload")
-@login_required
-def upload(slug: str, code: str):
-    event = load_event(slug)
-    unit = load_unit(event, code)
+@policy(*MEMBER, load=UNIT)
+def upload(event: Event, unit: Unit):
     form = UploadForm()
     form.validate_on_submit()
     data = form.file.data.read() if form.file.data else b""
@@ -133,28 +125,23 @@ def _progress(event: Event, saved: services.Submission) -> str:
 
 
 @bp.get("/template.xlsx")
-@login_required
-def template(slug: str):
-    event = load_event(slug)
+@policy(*MEMBER, load=EVENT)
+def template(event: Event):
     return send_xlsx(services.template_file(event), f"mau-cau-hoi-{event.slug}.xlsx")
 
 
 @bp.get("/unit/<code>/export.xlsx")
-@login_required
-def unit_export(slug: str, code: str):
-    event = load_event(slug)
-    unit = load_unit(event, code)
+@policy(*MEMBER, load=UNIT)
+def unit_export(event: Event, unit: Unit):
     return send_xlsx(exports.unit_workbook(event, unit.id),
                      f"cau-hoi-{unit.code.lower()}-{event.slug}.xlsx")
 
 
 @bp.get("/<int:question_id>")
-@login_required
-def detail(slug: str, question_id: int):
-    event = load_event(slug)
-    question = load_question(event, question_id)
+@policy(*MEMBER, load=QUESTION)
+def detail(event: Event, question):
     if current_user.is_organizer:
-        from .views_moderation import organizer_detail
+        from .moderation import organizer_detail
 
         return organizer_detail(event, question)
     return render_template("questions/unit_detail.html", event=event, q=question,
@@ -164,10 +151,8 @@ def detail(slug: str, question_id: int):
 
 
 @bp.route("/<int:question_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit(slug: str, question_id: int):
-    event = load_event(slug)
-    question = load_question(event, question_id)
+@policy(*MEMBER, load=QUESTION)
+def edit(event: Event, question):
     form = with_topics(QuestionForm(obj=question), event)
     if request.method == "GET":
         form.topic.data = question.topic_id
@@ -175,7 +160,7 @@ def edit(slug: str, question_id: int):
             services.ensure_unit_may_change(event, question)
         except DomainError as error:
             flash(error.message, "warning")
-            return redirect(url_for("questions.detail", slug=slug, question_id=question.id))
+            return redirect(url_for("questions.detail", slug=event.slug, question_id=question.id))
     elif form.validate_on_submit():
         try:
             services.edit(event, question, {
@@ -197,10 +182,8 @@ def edit(slug: str, question_id: int):
 
 
 @bp.post("/<int:question_id>/withdraw")
-@login_required
-def withdraw(slug: str, question_id: int):
-    event = load_event(slug)
-    question = load_question(event, question_id)
+@policy(*MEMBER, load=QUESTION)
+def withdraw(event: Event, question):
     if not EmptyForm().validate_on_submit():
         raise Invalid({"csrf_token": "Biểu mẫu không hợp lệ; tải lại trang."})
     try:
@@ -213,7 +196,6 @@ def withdraw(slug: str, question_id: int):
     return redirect(back(page_url(event, question.unit)))
 
 
-@provider
 def questions_summary(event: Event, unit: Unit) -> Summary | None:
     """The unit's home-page line: "9/15 câu hỏi — còn thiếu 6", its deadline, extension."""
     if not (event.topics or event.question_deadline or event.question_min_per_unit):
@@ -233,5 +215,3 @@ def questions_summary(event: Event, unit: Unit) -> Summary | None:
                    is_open=state.is_open, done=state.count > 0 and state.missing == 0,
                    details=details)
 
-
-from . import views_board, views_dialogue, views_moderation  # noqa: E402,F401  (routes)

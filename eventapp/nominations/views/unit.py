@@ -1,34 +1,26 @@
 """Pages of the nominations domain — the unit's side: dossiers, files, live eligibility.
 
-The organizer's pages are in ``review_views``; both hang on ``blueprint.bp``. Views stay
+The organizer's pages are in ``review``; both hang on this package's ``bp``. Views stay
 thin: parse, call ``services``, render or redirect.
 """
 
 from __future__ import annotations
 
 from flask import flash, jsonify, redirect, render_template, request, send_file, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from eventapp.auth import event_for
-from eventapp.errors import DomainError, Forbidden, Invalid
+from eventapp.accounts.models import Role
+from eventapp.errors import DomainError, Invalid
 from eventapp.events import services as events
 from eventapp.events.models import Event
-from eventapp.events.summaries import Summary, provider
+from eventapp.events.summaries import Summary
+from eventapp.nominations import access, forms, services, uploads
 from eventapp.nominations import eligibility as el
-from eventapp.nominations import forms, services, uploads
-from eventapp.nominations.blueprint import bp
 from eventapp.nominations.models import EDITABLE, NominationStatus
+from eventapp.nominations.views import FILE, NOMINATION, bp
+from eventapp.policy import EVENT, load_object, policy
 
 __all__ = ["bp"]
-
-
-def _unit_event(slug: str) -> Event:
-    """The event for a unit account allowed to file dossiers (403 otherwise)."""
-    if not current_user.is_unit:
-        raise Forbidden("Chỉ tài khoản đơn vị mới lập hồ sơ đề nghị vinh danh.")
-    event = event_for(current_user, slug)
-    services.ensure_may_nominate(event, current_user.unit)
-    return event
 
 
 def _deadline(event: Event):
@@ -37,14 +29,13 @@ def _deadline(event: Event):
 
 
 @bp.get("/")
-@login_required
-def index(slug: str):
+@policy(Role.organizer, Role.unit, load=EVENT, allow=access.may_use_nominations)
+def index(event: Event):
     """Organizer: every dossier under review. Unit: its own dossiers and its letter."""
     if current_user.is_organizer:
-        from eventapp.nominations.review_views import review_index
+        from eventapp.nominations.views.review import review_index
 
-        return review_index(slug)
-    event = _unit_event(slug)
+        return review_index(event)
     rows = [(n, services.assess(n)) for n in services.unit_nominations(event,
                                                                         current_user.unit_id)]
     deadline, is_open = _deadline(event)
@@ -54,20 +45,17 @@ def index(slug: str):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@login_required
-def new(slug: str):
-    event = _unit_event(slug)
+@policy(Role.unit, load=EVENT, allow=access.may_file)
+def new(event: Event):
     return _edit(event, None)
 
 
 @bp.route("/<int:nomination_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit(slug: str, nomination_id: int):
-    event = _unit_event(slug)
-    nomination = services.get_nomination(current_user, event, nomination_id)
+@policy(Role.unit, load=NOMINATION, allow=access.may_file)
+def edit(event: Event, nomination):
     if not services.can_edit(nomination):
         flash("Hồ sơ này hiện không sửa được (đã gửi hoặc đã hết hạn).", "warning")
-        return redirect(url_for(".detail", slug=slug, nomination_id=nomination.id))
+        return redirect(url_for(".detail", slug=event.slug, nomination_id=nomination.id))
     return _edit(event, nomination)
 
 
@@ -96,14 +84,13 @@ def _edit(event: Event, nomination):
 
 
 @bp.post("/preview")
-@login_required
-def preview(slug: str):
+@policy(Role.unit, load=EVENT, allow=access.may_file)
+def preview(event: Event):
     """Live eligibility while editing (JSON, session + CSRF header)."""
-    event = _unit_event(slug)
     body = request.get_json(silent=True) or {}
     nomination = None
     if str(body.get("nomination_id") or "").isdecimal():
-        nomination = services.get_nomination(current_user, event, int(body["nomination_id"]))
+        nomination = load_object(NOMINATION, event, int(body["nomination_id"]))
     try:
         result = services.preview(event, current_user.unit, forms.from_json(body), nomination)
     except Invalid as error:
@@ -117,29 +104,27 @@ def preview(slug: str):
 
 
 @bp.get("/<int:nomination_id>")
-@login_required
-def detail(slug: str, nomination_id: int):
+@policy(Role.organizer, Role.unit, load=NOMINATION, allow=access.may_use_nominations)
+def detail(event: Event, nomination):
     """A dossier: data, automatic result, files, history; the actions its viewer may take."""
-    event = event_for(current_user, slug)
-    nomination = services.get_nomination(current_user, event, nomination_id)
     if current_user.is_organizer:
-        from eventapp.nominations.review_views import review_detail
+        from eventapp.nominations.views.review import review_detail
 
         return review_detail(event, nomination)
-    services.ensure_may_nominate(event, current_user.unit)
     deadline, is_open = _deadline(event)
     return render_template("nominations/detail.html", event=event, n=nomination,
                            result=services.assess(nomination),
                            letters=services.unit_letters(event, nomination.unit_id),
                            can_edit=services.can_edit(nomination), is_open=is_open,
+                           can_withdraw=is_open and nomination.state == NominationStatus.submitted,
+                           can_delete=is_open and nomination.state == NominationStatus.draft,
+                           can_print_certificate=False, can_review=False,
                            deadline=deadline, accept=uploads.ACCEPT, el=el,
                            NominationStatus=NominationStatus,
                            as_if_now=nomination.state in EDITABLE)
 
 
-def _act(slug: str, nomination_id: int, action, done: str):
-    event = _unit_event(slug)
-    nomination = services.get_nomination(current_user, event, nomination_id)
+def _act(nomination, action, done: str):
     try:
         action(nomination, current_user)
     except DomainError as error:
@@ -150,41 +135,35 @@ def _act(slug: str, nomination_id: int, action, done: str):
 
 
 @bp.post("/<int:nomination_id>/submit")
-@login_required
-def submit(slug: str, nomination_id: int):
-    _act(slug, nomination_id, services.submit, "Đã gửi hồ sơ đến Ban tổ chức.")
-    return redirect(url_for(".detail", slug=slug, nomination_id=nomination_id))
+@policy(Role.unit, load=NOMINATION, allow=access.may_file)
+def submit(event: Event, nomination):
+    _act(nomination, services.submit, "Đã gửi hồ sơ đến Ban tổ chức.")
+    return redirect(url_for(".detail", slug=event.slug, nomination_id=nomination.id))
 
 
 @bp.post("/<int:nomination_id>/withdraw")
-@login_required
-def withdraw(slug: str, nomination_id: int):
-    _act(slug, nomination_id, services.withdraw, "Đã rút hồ sơ về để sửa.")
-    return redirect(url_for(".detail", slug=slug, nomination_id=nomination_id))
+@policy(Role.unit, load=NOMINATION, allow=access.may_file)
+def withdraw(event: Event, nomination):
+    _act(nomination, services.withdraw, "Đã rút hồ sơ về để sửa.")
+    return redirect(url_for(".detail", slug=event.slug, nomination_id=nomination.id))
 
 
 @bp.post("/<int:nomination_id>/delete")
-@login_required
-def delete(slug: str, nomination_id: int):
-    event = _unit_event(slug)
-    nomination = services.get_nomination(current_user, event, nomination_id)
+@policy(Role.unit, load=NOMINATION, allow=access.may_file)
+def delete(event: Event, nomination):
     try:
         services.delete_dossier(nomination, current_user)
     except DomainError as error:
         flash(error.message, "danger")
-        return redirect(url_for(".detail", slug=slug, nomination_id=nomination_id))
+        return redirect(url_for(".detail", slug=event.slug, nomination_id=nomination.id))
     flash("Đã xóa hồ sơ nháp.", "info")
-    return redirect(url_for(".index", slug=slug))
+    return redirect(url_for(".index", slug=event.slug))
 
 
 @bp.post("/<int:nomination_id>/files")
 @bp.post("/letters", defaults={"nomination_id": None})
-@login_required
-def upload(slug: str, nomination_id: int | None):
-    event = _unit_event(slug)
-    nomination = None
-    if nomination_id is not None:
-        nomination = services.get_nomination(current_user, event, nomination_id)
+@policy(Role.unit, load=NOMINATION, allow=access.may_file)
+def upload(event: Event, nomination):
     try:
         row = services.add_file(event, current_user.unit, nomination, request.files.get("file"),
                                 request.form.getlist("kinds"), current_user)
@@ -195,15 +174,13 @@ def upload(slug: str, nomination_id: int | None):
     else:
         flash(f"Đã tải lên “{row.original_name}”.", "success")
     if nomination is None:
-        return redirect(url_for(".index", slug=slug))
-    return redirect(url_for(".detail", slug=slug, nomination_id=nomination.id) + "#files")
+        return redirect(url_for(".index", slug=event.slug))
+    return redirect(url_for(".detail", slug=event.slug, nomination_id=nomination.id) + "#files")
 
 
 @bp.post("/files/<int:file_id>/delete")
-@login_required
-def delete_file(slug: str, file_id: int):
-    event = _unit_event(slug)
-    file = services.get_file(current_user, event, file_id)
+@policy(Role.unit, load=FILE, allow=access.may_file)
+def delete_file(event: Event, file):
     target = file.nomination_id
     try:
         services.delete_file(file, current_user)
@@ -212,23 +189,20 @@ def delete_file(slug: str, file_id: int):
     else:
         flash("Đã xóa tệp.", "info")
     if target is None:
-        return redirect(url_for(".index", slug=slug))
-    return redirect(url_for(".detail", slug=slug, nomination_id=target) + "#files")
+        return redirect(url_for(".index", slug=event.slug))
+    return redirect(url_for(".detail", slug=event.slug, nomination_id=target) + "#files")
 
 
 @bp.get("/files/<int:file_id>")
-@login_required
-def download(slug: str, file_id: int):
+@policy(Role.organizer, Role.unit, load=FILE)
+def download(event: Event, file):
     """Only the owning unit and organizers; always as an attachment under its real type."""
-    event = event_for(current_user, slug)
-    file = services.get_file(current_user, event, file_id)
     response = send_file(uploads.path_of(file.stored_name), mimetype=file.content_type,
                          as_attachment=True, download_name=file.original_name, max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
-@provider
 def nominations_summary(event: Event, unit) -> Summary | None:
     """The unit home page line: dossiers sent, drafts, returns waiting for a fix."""
     if not services.may_nominate(event, unit):
@@ -254,5 +228,3 @@ def nominations_summary(event: Event, unit) -> Summary | None:
                    url=url_for("nominations.index", slug=event.slug), deadline=deadline,
                    is_open=is_open, done=bool(sent) and not pending, details=details)
 
-
-from eventapp.nominations import cli, review_views  # noqa: E402,F401  (routes and commands)

@@ -10,25 +10,23 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-import eventapp.registration.documents  # noqa: F401  (its routes join the blueprint)
 from eventapp.accounts.models import Role
-from eventapp.auth import event_for, organizer_required, roles_required
 from eventapp.clock import now
 from eventapp.errors import DomainError
-from eventapp.events.models import DeadlineKind
+from eventapp.events.models import DeadlineKind, Event
 from eventapp.events.services import effective_deadline, is_open_for
-from eventapp.events.summaries import Summary, provider
+from eventapp.events.summaries import Summary
 from eventapp.extensions import db
 from eventapp.forms import EmptyForm
-from eventapp.registration import checkins, exports, imports, printing, queries, services
-from eventapp.registration.blueprint import bp
+from eventapp.policy import EVENT, policy
+from eventapp.registration import access, checkins, exports, imports, printing, queries, services
 from eventapp.registration.catalog import Catalog
 from eventapp.registration.forms import AttendeeForm, ImportForm, SettingsForm
+from eventapp.registration.views import ATTENDEE, MEMBER, bp
 from eventapp.views import apply_errors, run_import, safe_next, send_xlsx
 
 __all__ = ["bp"]
 
-page_roles = roles_required(Role.organizer, Role.unit)
 FORM_FIELDS = ("full_name", "position", "workplace", "category", "sessions", "phone", "email",
                "seat")
 
@@ -38,7 +36,10 @@ def _unit_choices(event) -> list[tuple[str, str]]:
 
 
 def _can_change(event, unit_id) -> bool:
-    return current_user.is_organizer or is_open_for(event, unit_id, DeadlineKind.registration)
+    """``access.may_change_attendees``; the unit's deadline is read only when it decides."""
+    return access.may_change_attendees(current_user, unit_id, registration_open=False) or \
+        access.may_change_attendees(current_user, unit_id, registration_open=is_open_for(
+            event, unit_id, DeadlineKind.registration))
 
 
 def _page_number() -> int:
@@ -83,9 +84,8 @@ def _list_context(event, import_form=None, row_errors=None) -> dict:
 
 
 @bp.get("/")
-@page_roles
-def index(slug: str):
-    event = event_for(current_user, slug)
+@policy(*MEMBER, load=EVENT)
+def index(event: Event):
     return render_template("registration/index.html", **_list_context(event))
 
 
@@ -116,13 +116,12 @@ def _raw(form: AttendeeForm) -> dict:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@page_roles
-def new(slug: str):
-    event = event_for(current_user, slug)
+@policy(*MEMBER, load=EVENT)
+def new(event: Event):
     unit_id = current_user.unit_id if current_user.is_unit else None
     if not _can_change(event, unit_id):
         flash("Đã hết hạn đăng ký đại biểu; đơn vị chỉ xem được danh sách.", "warning")
-        return redirect(url_for("registration.index", slug=slug))
+        return redirect(url_for("registration.index", slug=event.slug))
     form = _form(event)
     if form.validate_on_submit():
         try:
@@ -133,9 +132,9 @@ def new(slug: str):
         else:
             flash(f"Đã đăng ký {attendee.full_name} ({attendee.unit_name}).", "success")
             if request.form.get("then") == "new":
-                return redirect(url_for("registration.new", slug=slug,
+                return redirect(url_for("registration.new", slug=event.slug,
                                         unit=request.form.get("unit", "")))
-            return redirect(url_for("registration.index", slug=slug))
+            return redirect(url_for("registration.index", slug=event.slug))
     return render_template("registration/form.html", event=event, form=form, attendee=None,
                            seats=_seats_for_form(event))
 
@@ -147,10 +146,8 @@ def _seats_for_form(event):
 
 
 @bp.route("/<int:attendee_id>/edit", methods=["GET", "POST"])
-@page_roles
-def edit(slug: str, attendee_id: int):
-    event = event_for(current_user, slug)
-    attendee = services.get_attendee(event, attendee_id, current_user)
+@policy(*MEMBER, load=ATTENDEE)
+def edit(event: Event, attendee):
     form = _form(event, attendee)
     if form.validate_on_submit():
         try:
@@ -160,7 +157,7 @@ def edit(slug: str, attendee_id: int):
             apply_errors(form, error)
         else:
             flash(f"Đã lưu thông tin {attendee.full_name}.", "success")
-            return redirect(url_for("registration.index", slug=slug))
+            return redirect(url_for("registration.index", slug=event.slug))
     return render_template("registration/form.html", event=event, form=form,
                            attendee=attendee, seats=_seats_for_form(event),
                            can_change=attendee.is_active and _can_change(event,
@@ -168,10 +165,8 @@ def edit(slug: str, attendee_id: int):
 
 
 @bp.post("/<int:attendee_id>/cancel")
-@page_roles
-def cancel(slug: str, attendee_id: int):
-    event = event_for(current_user, slug)
-    attendee = services.get_attendee(event, attendee_id, current_user)
+@policy(*MEMBER, load=ATTENDEE)
+def cancel(event: Event, attendee):
     if EmptyForm().validate_on_submit():
         try:
             services.cancel(attendee, current_user)
@@ -182,14 +177,12 @@ def cancel(slug: str, attendee_id: int):
             flash(f"Đã hủy đăng ký {attendee.full_name}; mã check-in của người này không "
                   "còn dùng được.", "success")
     return redirect(safe_next(request.form.get("next"))
-                    or url_for("registration.index", slug=slug))
+                    or url_for("registration.index", slug=event.slug))
 
 
 @bp.post("/<int:attendee_id>/reissue")
-@organizer_required
-def reissue(slug: str, attendee_id: int):
-    event = event_for(current_user, slug)
-    attendee = services.get_attendee(event, attendee_id, current_user)
+@policy(Role.organizer, load=ATTENDEE)
+def reissue(event: Event, attendee):
     if EmptyForm().validate_on_submit():
         try:
             services.reissue_code(attendee, current_user)
@@ -199,13 +192,12 @@ def reissue(slug: str, attendee_id: int):
         else:
             flash(f"Đã cấp mã check-in mới cho {attendee.full_name}; giấy mời và thẻ in "
                   "trước đây không còn dùng được, hãy in lại.", "success")
-    return redirect(url_for("registration.edit", slug=slug, attendee_id=attendee_id))
+    return redirect(url_for("registration.edit", slug=event.slug, attendee_id=attendee.id))
 
 
 @bp.post("/import")
-@page_roles
-def import_file(slug: str):
-    event = event_for(current_user, slug)
+@policy(*MEMBER, load=EVENT)
+def import_file(event: Event):
     form = ImportForm()
     form.unit.choices = _unit_choices(event)
     unit_code = form.unit.data if current_user.is_organizer else None
@@ -213,31 +205,28 @@ def import_file(slug: str):
         form, lambda data: imports.import_attendees(event, current_user, data, unit_code),
         "Đã nhập {count} đại biểu.")
     if imported:
-        return redirect(url_for("registration.index", slug=slug))
+        return redirect(url_for("registration.index", slug=event.slug))
     return render_template("registration/index.html",
                            **_list_context(event, form, row_errors)), 422
 
 
 @bp.get("/template.xlsx")
-@page_roles
-def import_template(slug: str):
-    event = event_for(current_user, slug)
-    return send_xlsx(imports.import_template(event), f"mau-dang-ky-dai-bieu-{slug}.xlsx")
+@policy(*MEMBER, load=EVENT)
+def import_template(event: Event):
+    return send_xlsx(imports.import_template(event), f"mau-dang-ky-dai-bieu-{event.slug}.xlsx")
 
 
 @bp.get("/export.xlsx")
-@page_roles
-def export(slug: str):
-    event = event_for(current_user, slug)
+@policy(*MEMBER, load=EVENT)
+def export(event: Event):
     filters = queries.parse_filters(Catalog(event), request.args, current_user)
     handle, name = exports.export(event, filters)
     return send_xlsx(handle, name)
 
 
 @bp.route("/settings", methods=["GET", "POST"])
-@organizer_required
-def settings(slug: str):
-    event = event_for(current_user, slug)
+@policy(Role.organizer, load=EVENT)
+def settings(event: Event):
     setting = printing.settings_for(event)
     form = SettingsForm(obj=setting)
     if form.validate_on_submit():
@@ -245,11 +234,10 @@ def settings(slug: str):
                                        for name in form.data if name != "csrf_token"},
                                current_user)
         flash("Đã lưu thông tin in giấy mời và thẻ đại biểu.", "success")
-        return redirect(url_for("registration.index", slug=slug))
+        return redirect(url_for("registration.index", slug=event.slug))
     return render_template("registration/settings.html", event=event, form=form)
 
 
-@provider
 def registration_summary(event, unit) -> Summary | None:
     """The unit home page's line: how many delegates, and how full each cap is."""
     seats = queries.unit_seats(event, unit)
