@@ -101,7 +101,7 @@ def seed_surge_event(app, units: int, *, slug: str = "surge", questions_max: int
                       "starts_at": (soon + timedelta(days=5)).isoformat()}],
         "questions": {"deadline": soon.isoformat(), "min_per_unit": 15,
                       "max_per_unit": questions_max, "topics": ["Môi trường làm việc"]},
-        "registration": {"deadline": soon.isoformat(),
+        "registration": {"deadline": soon.isoformat(), "default_max_per_unit": None,
                          "categories": [{"key": "clb-tpt", "name": "CLB TPT Đội"},
                                         {"key": "dai-bieu", "name": "Đại biểu"}],
                          "caps": [{"session": "so-ket", "category": "clb-tpt",

@@ -125,8 +125,9 @@ class RegistrationSetting(db.Model):
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"),
                                           unique=True)
     #: How many delegates one unit may register in one session in the categories that no
-    #: cap covers for it (organizer-only categories aside); None: no such limit.
-    default_max_per_unit: Mapped[int | None] = mapped_column(default=DEFAULT_MAX_PER_UNIT)
+    #: cap covers for it (organizer-only categories aside); None: no such limit. No column
+    #: default: SQLAlchemy would put it in place of an explicit None ("no limit").
+    default_max_per_unit: Mapped[int | None] = mapped_column()
 
 
 class CategorySetting(db.Model):

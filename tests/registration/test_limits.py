@@ -324,3 +324,19 @@ def test_accepted_unit_rows_never_pass_a_limit(capacity, reserved, default_max, 
     assert counted.get(rules.default_key(1), 0) <= default_max
     assert accepted[1] + accepted[2] <= capacity - reserved
     assert sum(accepted.values()) <= capacity
+
+
+def test_a_new_event_defined_with_no_default_limit_keeps_none(app):
+    """An explicit null on a new event is stored as "no limit", not replaced by 10."""
+    from eventapp.events.services import import_event
+    from eventapp.extensions import db
+    from eventapp.registration import settings
+    from tests.conftest import demo_definition
+
+    definition = demo_definition()
+    definition["slug"] = "khong-gioi-han"
+    definition["registration"]["default_max_per_unit"] = None
+    event = import_event(definition)
+    db.session.commit()
+    db.session.expire_all()
+    assert settings.default_max_per_unit(event) is None
