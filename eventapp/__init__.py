@@ -33,9 +33,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from eventapp.extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
-    from eventapp import database
+    from eventapp import database, prepared
 
     database.init_app(app)  # the request is the unit of work
+    prepared.init_app(app)  # the API's autocommit connection goes back at teardown
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)
