@@ -118,10 +118,8 @@ def _sqlite_begin(conn):
     In WAL mode a deferred transaction that has read and then writes gets SQLITE_BUSY at
     once if another writer committed meanwhile (its snapshot is stale), and the busy
     timeout does not apply; an immediate one waits for the write lock up to that timeout.
-    An autocommit connection (``eventapp.prepared``) gets no BEGIN: each statement is its
-    own transaction.
     """
-    if is_sqlite(conn) and conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+    if is_sqlite(conn):
         immediate = _wants_immediate(conn)
         conn.info["sqlite_immediate"] = immediate
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

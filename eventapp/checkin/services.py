@@ -43,7 +43,7 @@ from eventapp.errors import Conflict, Invalid, NotFound
 from eventapp.events.models import Event, EventSession
 from eventapp.extensions import db
 from eventapp.formatting import local_time
-from eventapp.prepared import Prepared, request_connection
+from eventapp.prepared import PooledConnection, Prepared, request_connection
 from eventapp.registration.codes import code_key, is_genuine, split_code
 from eventapp.registration.models import AttendeeStatus
 from eventapp.text import clean
@@ -238,7 +238,7 @@ def _checked_in(ctx: _Context, row, values: dict, new_id: int) -> ScanResult:
                       ctx.staff_name, values["device"], new_id, values["from_offline_queue"])
 
 
-def _insert(connection: sa.Connection, ctx: _Context, row, read: Prepared, params: dict,
+def _insert(connection: PooledConnection, ctx: _Context, row, read: Prepared, params: dict,
             values: dict) -> ScanResult:
     """``INSERT … ON CONFLICT DO NOTHING``; if another door won, its check-in.
 

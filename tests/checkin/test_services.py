@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from eventapp.checkin import queries, services
 from eventapp.checkin.models import CheckIn, Method
 from eventapp.extensions import db
+from eventapp.prepared import request_connection
 from eventapp.registration.models import Attendee
 
 
@@ -62,7 +63,7 @@ def test_the_scan_writes_every_column_of_the_model_but_the_undos(app, users, eve
     session = event.session_by_key("doi-thoai")
     ctx = services._Context(event.id, session.id, event.timezone, session.starts_at,
                             users["checkin"].id, "cua1")
-    row = queries.BY_ID.first(db.session.connection(),
+    row = queries.BY_ID.first(request_connection(),
                               {"session_id": session.id, "event_id": event.id,
                                "key": people["an"].id})
     values = services._values(ctx, row, Method.scan, "cửa 1", None, None, False)
