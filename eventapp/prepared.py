@@ -13,8 +13,9 @@ the ORM session; use this only where a benchmark says so.
 
 The statements run on this request's connection from a second engine of the same database
 in autocommit mode (``request_connection``): its own pool, checked out on first use and
-returned at the request's teardown, so that the pool's limits, pre-ping and invalidation
-and the engine's connect hooks (SQLite's pragmas) apply as to any other connection.
+returned at the request's teardown, so that the pool's limits, its invalidation of a
+dropped connection and the engine's connect hooks (SQLite's pragmas) apply as to any other
+connection.
 """
 
 from __future__ import annotations
@@ -121,13 +122,15 @@ class PooledConnection:
     Statements run on the driver's cursor: SQLAlchemy's ``Connection`` and result layer
     cost about 0.3 ms a request here (checkout, autobegin, result metadata; measured with
     bench/checkin_bench.py), as much as the scan's own queries. The pool's part stays:
-    its limits and timeout, ``pool_pre_ping``, the engine's connect hooks (SQLite's
-    pragmas). A driver error comes out as SQLAlchemy's (``OperationalError``,
-    ``DataError``…, so the app's error handlers answer 503 or 400); one that means the
-    connection is gone invalidates it, as SQLAlchemy does, and nothing is retried.
+    its limits and timeout, the engine's connect hooks (SQLite's pragmas). A driver error
+    comes out as SQLAlchemy's (``OperationalError``, ``DataError``…, so the app's error
+    handlers answer 503 or 400). One that means the connection is gone invalidates it and
+    replaces the pool, so that no other connection opened before a database restart is
+    used again (SQLAlchemy's optimistic disconnect handling); nothing is retried.
     """
 
     def __init__(self, engine: sa.Engine):
+        self.engine = engine
         self.dialect = engine.dialect
         self._error = self.dialect.loaded_dbapi.Error
         try:
@@ -146,6 +149,7 @@ class PooledConnection:
             gone = self.dialect.is_disconnect(error, self._pooled.dbapi_connection, cursor)
             if gone:
                 self._pooled.invalidate(error)
+                self.engine.dispose(close=False)
             raise sa.exc.DBAPIError.instance(sql, arguments, error, self._error,
                                              connection_invalidated=gone) from error
         finally:
@@ -189,14 +193,18 @@ def _return_connection(_error: BaseException | None = None) -> None:
 def _autocommit_engine() -> sa.Engine:
     """The app's autocommit engine: the same URL and options as the ORM's engine, its own
     pool. Nothing to reset when a connection comes back (each statement committed
-    itself). Disposed with the ORM's engine (a restore, a test's end)."""
+    itself), and no ping at checkout: a round trip on every scan cost PostgreSQL twice
+    its CPU per scan in bench/checkin_bench.py; a dropped connection is found by the
+    statement that fails (``PooledConnection.run``). Disposed with the ORM's engine (a
+    restore, a test's end)."""
     engine = current_app.extensions.get(_ENGINE)
     if engine is None:
         from eventapp.extensions import db
 
         main = db.engine
         options = dict(current_app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-        options.update(isolation_level="AUTOCOMMIT", pool_reset_on_return=None)
+        options.update(isolation_level="AUTOCOMMIT", pool_reset_on_return=None,
+                       pool_pre_ping=False)
         engine = current_app.extensions[_ENGINE] = sa.create_engine(main.url, **options)
         sa.event.listen(main, "engine_disposed", lambda _main: engine.dispose())
     return engine
