@@ -25,6 +25,7 @@ every round.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import resource
@@ -175,14 +176,17 @@ class Gunicorn:
         self.proc.wait(timeout=20)
 
 
-def postgres_cpu_seconds() -> float:
-    """User + system CPU of this machine's PostgreSQL processes so far (Linux /proc)."""
+def postgres_cpu_seconds(database: str) -> float:
+    """User + system CPU so far of this machine's PostgreSQL backends serving ``database``
+    (Linux /proc; the server is shared with other databases, whose work is not counted)."""
     total = 0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdecimal():
             continue
         try:
             if not (entry / "comm").read_text().startswith("postgres"):
+                continue
+            if f" {database} ".encode() not in (entry / "cmdline").read_bytes():
                 continue
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
@@ -459,6 +463,10 @@ def main() -> None:
         fresh = codes[rate_count:]
         share = len(fresh) // args.rounds
         ratios, rates, p99s = [], [], []
+        database_cpu = None
+        if drop:  # PostgreSQL: the CPU of the bench database's own backends
+            name = database_url.rsplit("/", 1)[-1]
+            database_cpu = functools.partial(postgres_cpu_seconds, name)
         for n in range(args.rounds):
             sat_bare = wrk(bare_server.port, token, None, args.clients, args.seconds, tmp,
                            server=bare_server)
@@ -467,7 +475,7 @@ def main() -> None:
             if analyze:
                 analyze()
             sat = wrk(app_server.port, token, mine, args.clients, args.seconds, tmp,
-                      server=app_server, database_cpu=postgres_cpu_seconds if drop else None)
+                      server=app_server, database_cpu=database_cpu)
             print(row(f"{n + 1}. check-in", sat))
             if sat["requests"] > len(mine):
                 print("     (fresh codes ran out: rescans counted; raise --attendees)")
