@@ -122,11 +122,11 @@ class PooledConnection:
     Statements run on the driver's cursor: SQLAlchemy's ``Connection`` and result layer
     cost about 0.3 ms a request here (checkout, autobegin, result metadata; measured with
     bench/checkin_bench.py), as much as the scan's own queries. The pool's part stays:
-    its limits and timeout, the engine's connect hooks (SQLite's pragmas). A driver error
-    comes out as SQLAlchemy's (``OperationalError``, ``DataError``…, so the app's error
-    handlers answer 503 or 400). One that means the connection is gone invalidates it and
-    replaces the pool, so that no other connection opened before a database restart is
-    used again (SQLAlchemy's optimistic disconnect handling); nothing is retried.
+    its limits and timeout, ``pool_pre_ping``, the engine's connect hooks (SQLite's
+    pragmas). A driver error comes out as SQLAlchemy's (``OperationalError``,
+    ``DataError``…, so the app's error handlers answer 503 or 400). One that means the
+    connection is gone invalidates it and replaces the pool, so that no other connection
+    opened before a database restart is used again; nothing is retried.
     """
 
     def __init__(self, engine: sa.Engine):
@@ -191,20 +191,17 @@ def _return_connection(_error: BaseException | None = None) -> None:
 
 
 def _autocommit_engine() -> sa.Engine:
-    """The app's autocommit engine: the same URL and options as the ORM's engine, its own
-    pool. Nothing to reset when a connection comes back (each statement committed
-    itself), and no ping at checkout: a round trip on every scan cost PostgreSQL twice
-    its CPU per scan in bench/checkin_bench.py; a dropped connection is found by the
-    statement that fails (``PooledConnection.run``). Disposed with the ORM's engine (a
-    restore, a test's end)."""
+    """The app's autocommit engine: the same URL and options as the ORM's engine (with
+    ``pool_pre_ping`` on PostgreSQL, so a scan after a database restart finds a live
+    connection), its own pool. Nothing to reset when a connection comes back (each
+    statement committed itself). Disposed with the ORM's engine (a restore, a test's end)."""
     engine = current_app.extensions.get(_ENGINE)
     if engine is None:
         from eventapp.extensions import db
 
         main = db.engine
         options = dict(current_app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-        options.update(isolation_level="AUTOCOMMIT", pool_reset_on_return=None,
-                       pool_pre_ping=False)
+        options.update(isolation_level="AUTOCOMMIT", pool_reset_on_return=None)
         engine = current_app.extensions[_ENGINE] = sa.create_engine(main.url, **options)
         sa.event.listen(main, "engine_disposed", lambda _main: engine.dispose())
     return engine
