@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import inspect
 import os
 import secrets
 from pathlib import Path
@@ -11,27 +9,7 @@ from pathlib import Path
 from flask import Flask
 
 from eventapp import config
-
-
-@functools.lru_cache(maxsize=1024)
-def _is_coroutine_function(func) -> bool:
-    return inspect.iscoroutinefunction(func)
-
-
-class EventApp(Flask):
-    """Flask, asking once per function whether a view or hook is ``async def``.
-
-    Flask asks ``inspect`` on every request for every hook and the view (six times for an
-    API call here), about 5 % of the app's own work on a door scan. The answer never
-    changes; ``ensure_sync`` is Flask's documented place to change how views are run.
-    """
-
-    def ensure_sync(self, func):
-        try:
-            is_async = _is_coroutine_function(func)
-        except TypeError:  # an unhashable callable: ask every time, as Flask does
-            return super().ensure_sync(func)
-        return self.async_to_sync(func) if is_async else func
+from eventapp.app import EventApp
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -49,9 +27,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from eventapp.extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
-    from eventapp import database
+    from eventapp import database, prepared
 
     database.init_app(app)  # the request is the unit of work
+    prepared.init_app(app)  # the API's autocommit connection goes back at teardown
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)

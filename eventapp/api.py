@@ -63,16 +63,9 @@ def _validator(schema: type[Schema]) -> Schema:
 
 
 def load(schema: type[Schema], data) -> dict:
-    """Validate ``data`` with ``schema``; raise ``Invalid`` with per-field Vietnamese messages.
-
-    A schema may offer ``common_case(data)``: the same result for the usual input, or None
-    to have the schema validate it (the door's scan, where every microsecond counts).
-    """
+    """Validate ``data`` with ``schema``; raise ``Invalid`` with per-field Vietnamese messages."""
     if not isinstance(data, dict):
         raise Invalid({"_schema": "Nội dung gửi lên phải là một đối tượng JSON."})
-    common_case = getattr(schema, "common_case", None)
-    if common_case is not None and (loaded := common_case(data)) is not None:
-        return loaded
     try:
         return _validator(schema).load(data)
     except ValidationError as error:

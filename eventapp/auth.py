@@ -18,7 +18,7 @@ from flask_login import current_user
 from eventapp.accounts.models import ApiToken, User, display_name
 from eventapp.errors import DomainError
 from eventapp.extensions import db, login_manager
-from eventapp.prepared import Prepared, hot_connection
+from eventapp.prepared import Prepared, request_connection
 
 
 @login_manager.user_loader
@@ -80,14 +80,14 @@ TOKEN_HOLDER = Prepared(
 def token_holder() -> TokenHolder | None:
     """The holder of the request's ``Authorization: Bearer`` token, if it is valid.
 
-    A prepared statement on the thread's hot connection, outside the ORM session: every
+    A prepared statement on the request's autocommit connection, outside the ORM session: every
     API call — above all each scan at the door — pays for this lookup.
     """
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    row = TOKEN_HOLDER.first(hot_connection(db.engine),
+    row = TOKEN_HOLDER.first(request_connection(),
                              {"token_hash": ApiToken.digest(token.strip())})
     return TokenHolder(*row) if row is not None else None
 

@@ -10,19 +10,25 @@ executed straight on a pooled DB-API connection.
 Values still go through the column types' own bind and result processors (``UTCDateTime``
 included), so rows hold what Core would have returned. Everything else in the app uses
 the ORM session; use this only where a benchmark says so.
+
+The statements run on this request's connection from a second engine of the same database
+in autocommit mode (``request_connection``): its own pool, checked out on first use and
+returned at the request's teardown, so that the pool's limits, its invalidation of a
+dropped connection and the engine's connect hooks (SQLite's pragmas) apply as to any other
+connection.
 """
 
 from __future__ import annotations
 
 import contextlib
 import operator
-import threading
 from collections import namedtuple
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from flask import Flask, current_app, g
 from sqlalchemy.engine import Dialect
 
 
@@ -47,7 +53,7 @@ def _arguments(names: tuple[str, ...], positional: bool) -> Callable[[dict], Any
 
 
 class Prepared:
-    """A Core statement, compiled once per dialect, run on a DB-API connection.
+    """A Core statement, compiled once per dialect, run as driver SQL on a connection.
 
     ``Prepared(select(...)).all(connection, {"slug": ...})`` → list of named tuples.
     An INSERT gets no Python-side column defaults (``default=now``): pass every value.
@@ -56,7 +62,6 @@ class Prepared:
     def __init__(self, statement: sa.Executable, column_keys: list[str] | None = None):
         self.statement = statement
         self.column_keys = column_keys
-        self.is_read = bool(getattr(statement, "is_select", False))
         self._by_dialect: dict[str, _Compiled] = {}
 
     def _compile(self, dialect: Dialect) -> _Compiled:
@@ -79,7 +84,7 @@ class Prepared:
         return _Compiled(str(compiled), defaults, binders, row, readers,
                          _arguments(names, compiled.positional))
 
-    def all(self, connection: RawConnection, params: dict[str, Any]) -> list:
+    def all(self, connection: PooledConnection, params: dict[str, Any]) -> list:
         """Run and fetch every row (named tuples), processed by the columns' types."""
         dialect = connection.dialect
         compiled = self._by_dialect.get(dialect.name)
@@ -90,8 +95,7 @@ class Prepared:
             values = {**compiled.defaults, **params}
             for name, process in compiled.binders:
                 values[name] = process(values[name])
-        raw = connection.run(compiled.sql, compiled.arguments(values),
-                             compiled.row is not None, idempotent=self.is_read)
+        raw = connection.run(compiled.sql, compiled.arguments(values), compiled.row is not None)
         if not compiled.readers:
             return list(map(compiled.row._make, raw))
         rows = []
@@ -102,123 +106,102 @@ class Prepared:
             rows.append(compiled.row._make(values))
         return rows
 
-    def first(self, connection: RawConnection, params: dict[str, Any]):
+    def first(self, connection: PooledConnection, params: dict[str, Any]):
         rows = self.all(connection, params)
         return rows[0] if rows else None
 
 
-class RawConnection:
-    """A DB-API connection of its own, in autocommit mode, with the dialect its statements
-    compile for.
 
-    It is opened through the engine's pool (so the ``connect`` hooks set SQLite's pragmas)
-    and then detached from it: closing it closes it, and it can never go back into the pool
-    in autocommit mode and silently take the ORM's transactions with it.
 
-    The driver's errors come out as SQLAlchemy's (``OperationalError``, ``DataError``, …),
-    so the app's error handlers treat them as they treat the ORM's: an unreachable
-    database is a 503, a value the database refuses a 400.
+# --- This request's autocommit connection ------------------------------------------------------
+
+class PooledConnection:
+    """A DB-API connection checked out of the autocommit engine's pool for one request,
+    with the dialect its statements compile for.
+
+    Statements run on the driver's cursor: SQLAlchemy's ``Connection`` and result layer
+    cost about 0.3 ms a request here (checkout, autobegin, result metadata; measured with
+    bench/checkin_bench.py), as much as the scan's own queries. The pool's part stays:
+    its limits and timeout, ``pool_pre_ping``, the engine's connect hooks (SQLite's
+    pragmas). A driver error comes out as SQLAlchemy's (``OperationalError``,
+    ``DataError``…, so the app's error handlers answer 503 or 400). One that means the
+    connection is gone invalidates it and replaces the pool, so that no other connection
+    opened before a database restart is used again; nothing is retried.
     """
 
     def __init__(self, engine: sa.Engine):
         self.engine = engine
-        self.pool = engine.pool
         self.dialect = engine.dialect
-        self._driver_error = self.dialect.loaded_dbapi.Error
-        self._dbapi = self._driver = None
-        self._connect()
-
-    def _connect(self) -> None:
+        self._error = self.dialect.loaded_dbapi.Error
         try:
-            dbapi = self.pool.connect()
-        except self._driver_error as error:
-            raise self._translated(error, None, None) from error
-        dbapi.detach()
-        # Autocommit: each statement is its own transaction, with no BEGIN/COMMIT round
-        # trips. SQLite's driver connections are in that mode already (the app issues its
-        # own BEGIN, database._sqlite_pragmas).
-        if self.dialect.name != "sqlite":
-            self.dialect.set_isolation_level(dbapi.dbapi_connection, "AUTOCOMMIT")
-        # Cursors come straight from the driver's connection, without the pool's wrapper.
-        self._dbapi, self._driver = dbapi, dbapi.dbapi_connection
+            self._pooled = engine.raw_connection()
+        except self._error as error:
+            raise sa.exc.DBAPIError.instance(None, None, error, self._error) from error
 
-    def run(self, sql: str, arguments, fetch: bool, *, idempotent: bool = False) -> list:
-        """Execute ``sql`` on a fresh cursor; its rows if ``fetch``, else ``[]``.
-
-        If the database dropped the connection since its last use (a restart), the
-        connection is replaced, and an ``idempotent`` statement (a read) is run again on
-        the new one: SQLAlchemy's "optimistic" disconnect handling, instead of a ping
-        before every use.
-        """
+    def run(self, sql: str, arguments, fetch: bool) -> list:
+        """Execute ``sql``; its rows if ``fetch``, else ``[]``."""
+        cursor = None
         try:
-            return self._run(sql, arguments, fetch)
-        except self._driver_error as error:
-            if not self._dropped(error):
-                raise self._translated(error, sql, arguments) from error
-            if not idempotent:
-                raise self._translated(error, sql, arguments, dropped=True) from error
-        try:
-            return self._run(sql, arguments, fetch)
-        except self._driver_error as error:
-            raise self._translated(error, sql, arguments, self._dropped(error)) from error
-
-    def _run(self, sql: str, arguments, fetch: bool) -> list:
-        if self._dbapi is None:  # dropped by the database: open a new one
-            self._connect()
-        cursor = self._driver.cursor()
-        try:
+            cursor = self._pooled.cursor()
             cursor.execute(sql, arguments)
             return cursor.fetchall() if fetch else []
+        except self._error as error:
+            gone = self.dialect.is_disconnect(error, self._pooled.dbapi_connection, cursor)
+            if gone:
+                self._pooled.invalidate(error)
+                self.engine.dispose(close=False)
+            raise sa.exc.DBAPIError.instance(sql, arguments, error, self._error,
+                                             connection_invalidated=gone) from error
         finally:
-            cursor.close()
-
-    def _dropped(self, error: Exception) -> bool:
-        """Whether ``error`` means the connection is gone; if so it is discarded."""
-        if not self.dialect.is_disconnect(error, self._driver, None):
-            return False
-        self.close()
-        return True
-
-    def _translated(self, error: Exception, sql: str | None, arguments,
-                    dropped: bool = False) -> sa.exc.DBAPIError:
-        return sa.exc.DBAPIError.instance(sql, arguments, error, self._driver_error,
-                                          connection_invalidated=dropped)
+            if cursor is not None:
+                with contextlib.suppress(self._error):  # a dropped connection's cursor
+                    cursor.close()
 
     def close(self) -> None:
-        dbapi, self._dbapi, self._driver = self._dbapi, None, None
-        if dbapi is not None:
-            with contextlib.suppress(self._driver_error):  # broken: nothing left to close
-                dbapi.close()
-
-    def __del__(self) -> None:
-        """The thread that kept it has ended. (No ``contextlib`` here: at interpreter exit
-        module globals may already be gone.)"""
-        try:  # noqa: SIM105
-            self.close()
-        except Exception:
-            pass
+        """Back to the pool (or, invalidated, closed)."""
+        self._pooled.close()
 
 
-_held = threading.local()
+_ENGINE = "eventapp.prepared.engine"
 
 
-def hot_connection(engine: sa.Engine) -> RawConnection:
-    """This thread's connection to ``engine`` for prepared statements, outside the ORM
-    session: the API's token check and the door's scan run on it.
+def init_app(app: Flask) -> None:
+    """Return the request's connection to its pool when the request (app context) ends."""
+    app.teardown_appcontext(_return_connection)
 
-    Opened on first use and kept by the thread — a gunicorn thread serves request after
-    request, and a pool checkout and return cost about as much as the token check's
-    query. So each worker thread holds one connection besides the pool's
-    (``gunicorn.conf.py``); it is closed when the thread ends or asks for another engine,
-    and after ``engine.dispose()`` (a restore) the next use opens a new one.
 
-    It is in autocommit mode on every database: each statement is its own transaction,
-    so write only what one statement can do atomically (``INSERT … ON CONFLICT``).
+def request_connection() -> PooledConnection:
+    """This request's connection for prepared statements, outside the ORM session: the
+    API's token check and the door's scan share it.
+
+    Autocommit: each statement is its own transaction, so write only what one statement
+    does atomically (``INSERT … ON CONFLICT``), and never wait on the ORM session's
+    transaction of the same request (on SQLite it may hold the write lock).
     """
-    connection = getattr(_held, "connection", None)
-    if connection is not None:
-        if connection.engine is engine and connection.pool is engine.pool:
-            return connection
-        connection.close()
-    connection = _held.connection = RawConnection(engine)
+    connection = g.get("_prepared_connection")
+    if connection is None:
+        connection = g._prepared_connection = PooledConnection(_autocommit_engine())
     return connection
+
+
+def _return_connection(_error: BaseException | None = None) -> None:
+    connection = g.pop("_prepared_connection", None)
+    if connection is not None:
+        connection.close()
+
+
+def _autocommit_engine() -> sa.Engine:
+    """The app's autocommit engine: the same URL and options as the ORM's engine (with
+    ``pool_pre_ping`` on PostgreSQL, so a scan after a database restart finds a live
+    connection), its own pool. Nothing to reset when a connection comes back (each
+    statement committed itself). Disposed with the ORM's engine (a restore, a test's end)."""
+    engine = current_app.extensions.get(_ENGINE)
+    if engine is None:
+        from eventapp.extensions import db
+
+        main = db.engine
+        options = dict(current_app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.update(isolation_level="AUTOCOMMIT", pool_reset_on_return=None)
+        engine = current_app.extensions[_ENGINE] = sa.create_engine(main.url, **options)
+        sa.event.listen(main, "engine_disposed", lambda _main: engine.dispose())
+    return engine

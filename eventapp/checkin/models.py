@@ -49,7 +49,7 @@ class CheckIn(db.Model):
     session_id: Mapped[int] = mapped_column(
         sa.ForeignKey("event_session.id", ondelete="CASCADE"))
     #: When the person arrived (giờ đến): the device's scan time for an offline scan
-    #: (never later than ``recorded_at``), else the server's time.
+    #: (never later than ``recorded_at``; see ``rules.arrival_time``), else the server's.
     checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: When the server stored it; differs from ``checked_in_at`` for offline scans.
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
@@ -66,6 +66,9 @@ class CheckIn(db.Model):
     #: The browser's id for one scan, so that a retried upload is not a "conflict".
     scan_id: Mapped[str | None] = mapped_column(sa.String(64))
     note: Mapped[str] = mapped_column(sa.String(500), default="")
+    #: The device's scan time was outside what can be believed (``rules.arrival_time``):
+    #: the server's time was recorded instead, and the organizer's log shows it for review.
+    needs_review: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     undone_by_id: Mapped[int | None] = mapped_column(

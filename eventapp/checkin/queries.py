@@ -6,6 +6,7 @@ on the scan's path. ``services`` decides; this module only asks the database.
 from __future__ import annotations
 
 import functools
+from datetime import datetime
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -72,12 +73,13 @@ class SessionRef(NamedTuple):
     id: int
     key: str
     name: str
+    starts_at: datetime
 
 
 @functools.cache
 def _session_query() -> sa.Select:
     table = EventSession.__table__
-    return sa.select(table.c.id, table.c.key, table.c.name).where(
+    return sa.select(table.c.id, table.c.key, table.c.name, table.c.starts_at).where(
         table.c.event_id == sa.bindparam("event_id", type_=sa.Integer),
         table.c.key == sa.bindparam("key"))
 
@@ -155,7 +157,8 @@ def scan_select() -> sa.Select:
                                       sessions.c.key == sa.bindparam("session_key"))))
     return (_lookup(sessions.c.id, source)
             .add_columns(events.c.id.label("event_id"), events.c.timezone,
-                         sessions.c.id.label("session_id"))
+                         sessions.c.id.label("session_id"),
+                         sessions.c.starts_at.label("session_starts_at"))
             .where(events.c.slug == sa.bindparam("slug"),
                    ATTENDEES.c.code_nonce == sa.bindparam("nonce")))
 
@@ -193,35 +196,21 @@ def insert_checkin(dialect: str) -> Prepared:
     return Prepared(statement, column_keys=list(INSERT_KEYS))
 
 
-INSERT_KEYS = ("event_id", "attendee_id", "session_id", "checked_in_at", "recorded_at",
-               "scanned_at", "staff_id", "device", "method", "from_offline_queue", "scan_id",
-               "note", "undo_reason")
+#: Every column of a new check-in: the model's, less the id and the undo's who and when.
+INSERT_KEYS = tuple(c.key for c in CHECKINS.c if c.key not in {"id", "undone_at", "undone_by_id"})
 #: The scan's read, and the same lookup by attendee id (name search at the door).
 SCAN = Prepared(scan_select())
 BY_ID = Prepared(lookup_one("id"))
 
 
-# --- For other domains: who has checked in --------------------------------------------------
+# --- Who has checked in: the one answer, for the board, the lists and other domains ---------
 
-def checked_in_query(event_id: int, session_id: int | None = None) -> sa.Select:
-    """``SELECT attendee_id, checked_in_at`` of people with an active check-in — in one
-    session, or in any session of the event (their first arrival). Use it as a subquery:
-
-        sub = checked_in_query(event.id, session_id).subquery()
-        stmt = select(Attendee, sub.c.checked_in_at).outerjoin(
-            sub, sub.c.attendee_id == Attendee.id)      # Check-in column
-        stmt.where(sub.c.attendee_id.is_not(None))      # filter "đã check-in"
-    """
-    stmt = (sa.select(CheckIn.attendee_id,
-                      sa.func.min(CheckIn.checked_in_at).label("checked_in_at"))
-            .where(CheckIn.event_id == event_id, CheckIn.undone_at.is_(None))
-            .group_by(CheckIn.attendee_id))
+def checked_in(event_id: int, session_id: int | None = None) -> sa.Select:
+    """``SELECT attendee_id, checked_in_at`` of the event's active check-ins (an undone one
+    does not count), in one session or in any. Registration's lists and exports use it as
+    a subquery (``registration/checkins.py``); the board selects its ``attendee_id``."""
+    stmt = sa.select(CHECKINS.c.attendee_id, CHECKINS.c.checked_in_at).where(
+        CHECKINS.c.event_id == event_id, CHECKINS.c.undone_at.is_(None))
     if session_id is not None:
-        stmt = stmt.where(CheckIn.session_id == session_id)
+        stmt = stmt.where(CHECKINS.c.session_id == session_id)
     return stmt
-
-
-def checked_in_attendee_ids(event_id: int, session_id: int | None = None) -> set[int]:
-    """Ids of attendees with an active check-in (in ``session_id``, or in any session)."""
-    sub = checked_in_query(event_id, session_id).subquery()
-    return set(db.session.scalars(sa.select(sub.c.attendee_id)))

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from eventapp.accounts.models import User
 from eventapp.checkin.models import CheckIn
+from eventapp.checkin.queries import checked_in
 from eventapp.checkin.rules import Point, arrival_series, percent, pick_bucket_seconds
 from eventapp.clock import now
 from eventapp.events.models import Category, Event, EventSession, EventUnit
@@ -74,13 +75,12 @@ def expected_select(event_id: int, session_id: int, *columns) -> sa.Select:
                    Attendee.status == AttendeeStatus.active.value))
 
 
-def arrived_ids(session_id: int) -> sa.Select:
+def arrived_ids(event_id: int, session_id: int) -> sa.Select:
     """Ids of attendees with an active check-in in the session."""
-    return sa.select(CheckIn.attendee_id).where(CheckIn.session_id == session_id,
-                                                CheckIn.undone_at.is_(None))
+    return checked_in(event_id, session_id).with_only_columns(CheckIn.attendee_id)
 
 
-def arrived_flag(session_id: int):
+def arrived_flag(event_id: int, session_id: int):
     """1 if the attendee row has arrived, else 0.
 
     ``id IN (subquery)`` inside a CASE stays an uncorrelated, hashed subplan on
@@ -88,7 +88,7 @@ def arrived_flag(session_id: int):
     the planner's statistics say. A LEFT JOIN here was planned as a nested loop over
     10,000 × 1,000 rows on freshly loaded, not yet analysed tables.
     """
-    return sa.case((Attendee.id.in_(arrived_ids(session_id)), 1), else_=0)
+    return sa.case((Attendee.id.in_(arrived_ids(event_id, session_id)), 1), else_=0)
 
 
 def _active_checkins(event_id: int, session_id: int) -> tuple:
@@ -107,7 +107,8 @@ def session_stats(event: Event, session: EventSession) -> Stats:
     and per category, in three small queries."""
     counts = db.session.execute(
         expected_select(event.id, session.id, Attendee.unit_id, Attendee.category_id,
-                        sa.func.count(Attendee.id), sa.func.sum(arrived_flag(session.id)))
+                        sa.func.count(Attendee.id),
+                        sa.func.sum(arrived_flag(event.id, session.id)))
         .group_by(Attendee.unit_id, Attendee.category_id)).all()
     units = {unit_key(u.id): Line(unit_key(u.id), u.code, u.name) for u in db.session.scalars(
         sa.select(Unit).join(EventUnit).where(EventUnit.event_id == event.id)
@@ -177,7 +178,7 @@ def missing(event: Event, session: EventSession, unit_keys: list[str] | None = N
                             Attendee.full_name, Attendee.position, Attendee.workplace,
                             Attendee.phone, Attendee.seat, Category.name.label("category"))
             .join(Category, Category.id == Attendee.category_id)
-            .where(Attendee.id.not_in(arrived_ids(session.id)))
+            .where(Attendee.id.not_in(arrived_ids(event.id, session.id)))
             .order_by(Attendee.unit_id, Attendee.name_key))
     if unit_keys is not None:
         ids = [int(k) for k in unit_keys if k.isdecimal()]

@@ -67,15 +67,26 @@ def extract_code(raw: str | None) -> str | None:
     return found.group(0) if found else None
 
 
-def arrival_time(scanned_at: datetime | None, server_now: datetime) -> datetime:
-    """When the person arrived: the device's scan time, but never in the server's future.
+#: An offline scan's own time is believed from this long before its session starts …
+OFFLINE_EARLIEST = timedelta(hours=6)
+#: … to this long after the server's now (a phone clock a little ahead).
+OFFLINE_LATEST = timedelta(minutes=2)
 
-    A phone whose clock runs fast must not record arrivals that have not happened yet;
-    an earlier time is kept as is (offline scans are uploaded minutes later).
+
+def arrival_time(scanned_at: datetime | None, server_now: datetime,
+                 session_starts_at: datetime) -> tuple[datetime, bool]:
+    """When the person arrived, and whether the organizer should review the check-in.
+
+    The device's scan time is kept from ``OFFLINE_EARLIEST`` before the session starts to
+    ``OFFLINE_LATEST`` after the server's now, but never later than the server's now (no
+    arrival that has not happened yet). Outside that window the device's clock is wrong:
+    the server's time is recorded and the check-in flagged for review (cần xem lại).
     """
-    if scanned_at is None or scanned_at > server_now:
-        return server_now
-    return scanned_at
+    if scanned_at is None:
+        return server_now, False
+    if not session_starts_at - OFFLINE_EARLIEST <= scanned_at <= server_now + OFFLINE_LATEST:
+        return server_now, True
+    return min(scanned_at, server_now), False
 
 
 def default_session(sessions: Sequence, server_now: datetime, *,

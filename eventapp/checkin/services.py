@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import NamedTuple, Protocol
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from eventapp import audit
 from eventapp.accounts.models import User
@@ -37,12 +38,12 @@ from eventapp.checkin.queries import (
 )
 from eventapp.checkin.rules import Outcome, arrival_time, clean_label, extract_code
 from eventapp.clock import now
-from eventapp.database import write_lock
+from eventapp.database import lock, write_lock
 from eventapp.errors import Conflict, Invalid, NotFound
 from eventapp.events.models import Event, EventSession
 from eventapp.extensions import db
 from eventapp.formatting import local_time
-from eventapp.prepared import Prepared, RawConnection, hot_connection
+from eventapp.prepared import PooledConnection, Prepared, request_connection
 from eventapp.registration.codes import code_key, is_genuine, split_code
 from eventapp.registration.models import AttendeeStatus
 from eventapp.text import clean
@@ -95,18 +96,18 @@ class Staff(Protocol):
 
 
 class _Context(NamedTuple):
-    """Plain values captured before any commit (committing expires ORM objects)."""
+    """Plain values captured before the ORM transaction ends (which expires ORM objects)."""
 
     event_id: int
     session_id: int
     tz: str
+    session_starts_at: datetime
     staff_id: int | None
     staff_name: str
 
 
-def _context(event_id: int, session_id: int, tz: str, staff: Staff | None) -> _Context:
-    return _Context(event_id, session_id, tz, staff.id if staff else None,
-                    staff.display_name if staff else "")
+def _who(staff: Staff | None) -> tuple[int | None, str]:
+    return (staff.id, staff.display_name) if staff else (None, "")
 
 
 def scan(slug: str, session_key: str, raw_code: str, *, staff: Staff | None,
@@ -114,20 +115,22 @@ def scan(slug: str, session_key: str, raw_code: str, *, staff: Staff | None,
          offline: bool | None = None) -> ScanResult:
     """Check in whoever ``raw_code`` belongs to, in session ``session_key`` of event ``slug``.
 
-    The app's hottest request: one read (``queries.scan_select``) and one insert, as prepared
-    statements on the thread's hot connection (``eventapp.prepared``). The code's MAC is checked
-    once the read has given the event id; a code of another event, a forged one and
-    garbage are all ``unknown_code``. An unknown event is a 404 and an unknown session a
-    422 — worked out only when the read finds nothing.
+    The app's hottest request: one read (``queries.scan_select``) and one insert, as
+    prepared statements on the request's autocommit connection (``eventapp.prepared``).
+    The code's MAC is checked once the read has given the event id; a code of another
+    event, a forged one and garbage are all ``unknown_code``. An unknown event is a 404
+    and an unknown session a 422 — worked out only when the read finds nothing.
     """
     parts = split_code(extract_code(raw_code))
     params = {"slug": slug, "session_key": session_key, "nonce": parts[0] if parts else ""}
     if parts:
+        who = _who(staff)  # read before the ORM transaction ends and expires ``staff``
         _end_orm_transaction()
-        connection = hot_connection(db.engine)
+        connection = request_connection()
         row = SCAN.first(connection, params)
         if row is not None and is_genuine(code_key(), row.event_id, *parts):
-            ctx = _context(row.event_id, row.session_id, row.timezone, staff)
+            ctx = _Context(row.event_id, row.session_id, row.timezone, row.session_starts_at,
+                           *who)
             if offline is None:
                 offline = scanned_at is not None
             values = _values(ctx, row, Method.scan, device, scanned_at, scan_id, offline)
@@ -149,7 +152,7 @@ def check_in_attendee(event: Event, session: SessionLike, attendee_id: int, *,
                       note: str = "", scan_id: str | None = None,
                       scanned_at: datetime | None = None, offline: bool = False) -> ScanResult:
     """Check in by name search at the door, or an organizer's manual check-in (audited)."""
-    ctx = _context(event.id, session.id, event.timezone, staff)
+    ctx = _Context(event.id, session.id, event.timezone, session.starts_at, *_who(staff))
     note = clean(note)
     if len(note) > 500:
         raise Invalid({"note": "Ghi chú tối đa 500 ký tự."})
@@ -162,7 +165,7 @@ def check_in_attendee(event: Event, session: SessionLike, attendee_id: int, *,
         return (_answer_without_insert(ctx, row, scan_id)
                 or _insert_audited(ctx, row, params, values))
     _end_orm_transaction()
-    connection = hot_connection(db.engine)
+    connection = request_connection()
     row = BY_ID.first(connection, params)
     if row is None:
         return ScanResult(Outcome.unknown_code, ctx.tz)
@@ -172,11 +175,38 @@ def check_in_attendee(event: Event, session: SessionLike, attendee_id: int, *,
 
 
 def _end_orm_transaction() -> None:
-    """Commit the ORM session's transaction, if the caller has one, before a scan writes on
-    its own connection: on SQLite the caller would otherwise go on reading its old
-    snapshot, without the new check-in. The API's scan has none (nothing to do)."""
-    if db.session.registry.has() and db.session.registry().in_transaction():
-        db.session.commit()
+    """End the request's ORM transaction, if it has one that only read, before a scan
+    writes on its own connection: on SQLite a writing request's transaction holds the
+    write lock the scan's insert would wait for, and a reader would go on seeing its old
+    snapshot. The API's scan has none (nothing to do).
+
+    Changes the caller made in it are refused, not committed on its behalf: the request's
+    unit of work commits them, after the scan or without it.
+    """
+    if not db.session.registry.has():
+        return
+    session = db.session()
+    if not session.in_transaction():
+        return
+    if session.new or session.dirty or session.deleted or session.info.get(_FLUSHED):
+        raise RuntimeError("a scan runs on its own connection: call it before changing "
+                           "anything in the request's ORM session")
+    session.rollback()
+
+
+_FLUSHED = "eventapp.checkin.flushed"
+
+
+@sa.event.listens_for(Session, "after_flush")
+def _note_flush(session: Session, _context) -> None:
+    """Remember that the transaction has written (``_end_orm_transaction`` refuses it)."""
+    session.info[_FLUSHED] = True
+
+
+@sa.event.listens_for(Session, "after_transaction_end")
+def _forget_flush(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_FLUSHED, None)
 
 
 def _answer_without_insert(ctx: _Context, row, scan_id: str | None) -> ScanResult | None:
@@ -192,13 +222,15 @@ def _answer_without_insert(ctx: _Context, row, scan_id: str | None) -> ScanResul
 
 def _values(ctx: _Context, row, method: str, device: str, scanned_at: datetime | None,
             scan_id: str | None, offline: bool, note: str = "") -> dict:
-    """The new check-in row."""
+    """The new check-in row; an offline scan time that cannot be believed is replaced by
+    the server's and flagged for review (``rules.arrival_time``)."""
     moment = now()
+    arrived, needs_review = arrival_time(scanned_at, moment, ctx.session_starts_at)
     return {"event_id": ctx.event_id, "attendee_id": row.id, "session_id": ctx.session_id,
-            "checked_in_at": arrival_time(scanned_at, moment), "recorded_at": moment,
-            "scanned_at": scanned_at, "staff_id": ctx.staff_id, "device": clean_label(device),
-            "method": method, "from_offline_queue": bool(offline), "scan_id": scan_id or None,
-            "note": note, "undo_reason": ""}
+            "checked_in_at": arrived, "recorded_at": moment, "scanned_at": scanned_at,
+            "staff_id": ctx.staff_id, "device": clean_label(device), "method": method,
+            "from_offline_queue": bool(offline), "scan_id": scan_id or None, "note": note,
+            "undo_reason": "", "needs_review": needs_review}
 
 
 def _checked_in(ctx: _Context, row, values: dict, new_id: int) -> ScanResult:
@@ -206,7 +238,7 @@ def _checked_in(ctx: _Context, row, values: dict, new_id: int) -> ScanResult:
                       ctx.staff_name, values["device"], new_id, values["from_offline_queue"])
 
 
-def _insert(connection: RawConnection, ctx: _Context, row, read: Prepared, params: dict,
+def _insert(connection: PooledConnection, ctx: _Context, row, read: Prepared, params: dict,
             values: dict) -> ScanResult:
     """``INSERT … ON CONFLICT DO NOTHING``; if another door won, its check-in.
 
@@ -225,13 +257,13 @@ def _insert(connection: RawConnection, ctx: _Context, row, read: Prepared, param
 
 
 def _insert_audited(ctx: _Context, row, params: dict, values: dict) -> ScanResult:
-    """The organizer's manual check-in: the insert and its audit entry in one transaction."""
+    """The organizer's manual check-in: the insert and its audit entry in the request's
+    transaction (its unit of work commits both)."""
     write_lock(db.session, EventSession, ctx.session_id)
     statement = insert_checkin(db.session.get_bind().dialect.name).statement
     new_id = db.session.execute(statement, values).scalar()
     if new_id is None:  # someone checked the person in since the read
         winner = run_core(lookup_one("id"), params).first()
-        db.session.commit()
         if winner is not None and winner.checkin_id is not None:
             return _existing(ctx, winner, values["scan_id"])
         raise Conflict("Check-in đang bị thay đổi đồng thời; vui lòng thử lại.", code="busy")
@@ -240,7 +272,7 @@ def _insert_audited(ctx: _Context, row, params: dict, values: dict) -> ScanResul
                  summary=f"Check-in thủ công: {row.full_name}" + (f" — {note}" if note else ""),
                  after={"checkin_id": new_id, "attendee_id": row.id,
                         "session_id": ctx.session_id, "note": note})
-    db.session.commit()
+    db.session.flush()
     return _checked_in(ctx, row, values, new_id)
 
 
@@ -266,19 +298,15 @@ def undo(event: Event, checkin_id: int, reason: str, user: User) -> CheckIn:
     row = db.session.get(CheckIn, checkin_id)
     if row is None or row.event_id != event.id:
         raise NotFound("Không tìm thấy lượt check-in.")
-    moment = now()
-    changed = db.session.execute(
-        sa.update(CheckIn).where(CheckIn.id == checkin_id, CheckIn.undone_at.is_(None))
-        .values(undone_at=moment, undone_by_id=user.id, undo_reason=reason)
-        .execution_options(synchronize_session=False)).rowcount
-    if not changed:
-        db.session.rollback()
+    lock(row)
+    if row.undone_at is not None:
         raise Conflict("Lượt check-in này đã được hủy trước đó.", code="already_undone")
-    db.session.refresh(row)
+    moment = now()
+    row.undone_at, row.undone_by_id, row.undo_reason = moment, user.id, reason
     audit.record("checkin.undo", obj=row, event_id=event.id,
                  summary=f"Hủy check-in của {row.attendee.full_name} "
                          f"({row.session.name}): {reason}",
                  before={"checked_in_at": row.checked_in_at, "device": row.device},
                  after={"undone_at": moment, "reason": reason})
-    db.session.commit()
+    db.session.flush()
     return row

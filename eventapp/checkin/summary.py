@@ -26,7 +26,7 @@ def checkin_summary(event, unit) -> Summary | None:
             continue
         expected, arrived = db.session.execute(
             reports.expected_select(event.id, session.id, sa.func.count(Attendee.id),
-                                    sa.func.sum(reports.arrived_flag(session.id)))
+                                    sa.func.sum(reports.arrived_flag(event.id, session.id)))
             .where(Attendee.unit_id == unit.id)).one()
         arrived = arrived or 0
         if not expected:

@@ -155,7 +155,35 @@ def test_offline_scan_keeps_its_time_but_never_a_future_one(
     an = rows[people["an"].id]
     assert an.scanned_at == datetime(2020, 2, 14, 1, 1, 30, tzinfo=UTC)
     assert an.recorded_at == DOORS_OPEN + timedelta(minutes=30)
-    assert an.from_offline_queue and an.scan_id == "abc-1"
+    assert an.from_offline_queue and an.scan_id == "abc-1" and not an.needs_review
+    assert rows[people["binh"].id].needs_review  # an hour ahead: flagged for review
+
+
+def test_offline_scan_times_outside_the_window_are_replaced_and_flagged(
+        client, login, users, people, code_of, token_for, set_now):
+    """Believed from 6 hours before the session starts (08:00) to 2 minutes after the
+    server's now; outside, the server's time is recorded and the organizer's log shows
+    the check-in for review with the device's time."""
+    now = DOORS_OPEN + timedelta(minutes=30)  # 08:10
+    set_now(now)
+    headers = token_for(users["checkin"])
+    times = {"an": "2020-02-14T02:00:00+07:00",      # 6 h before the start: believed
+             "binh": "2020-02-14T01:59:59+07:00",    # a second earlier: not
+             "cuong": "2020-02-14T08:12:00+07:00",   # 2 min ahead: the server's now
+             "guest": "2020-02-14T08:12:01+07:00"}   # further ahead: not believed
+    answers = {k: scan(client, headers, code_of(people[k]), scanned_at=t).get_json()
+               for k, t in times.items()}
+    assert answers["an"]["checked_in_at"] == "2020-02-13T19:00:00+00:00"  # 6 h early: kept
+    assert answers["cuong"]["checked_in_at"] == now.isoformat()  # ahead ≤ 2 min: now
+    for late_or_early in ("binh", "guest"):
+        assert answers[late_or_early]["checked_in_at"] == now.isoformat()
+    flagged = {r.attendee_id for r in db.session.scalars(
+        sa.select(CheckIn).where(CheckIn.needs_review))}
+    assert flagged == {people["binh"].id, people["guest"].id}
+    login(users["organizer"])
+    log = client.get("/checkin/doi-thoai-2020/log?session=doi-thoai").get_data(as_text=True)
+    assert log.count("Cần xem lại") == 2
+    assert "giờ máy quét 01:59 14/02/2020 không hợp lý, đã ghi giờ máy chủ" in log
 
 
 def test_a_retried_upload_of_the_same_scan_is_not_a_conflict(

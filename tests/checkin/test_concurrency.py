@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from eventapp.checkin import services
 from eventapp.checkin.models import CheckIn
+from eventapp.database import unit_of_work
 from eventapp.extensions import db
 from tests.conftest import run_concurrently
 
@@ -75,7 +76,8 @@ def test_the_database_refuses_a_second_active_checkin(app, users, people, event)
     db.session.rollback()
     # An undone row does not count.
     first = db.session.scalars(sa.select(CheckIn)).one()
-    services.undo(event, first.id, "Quét nhầm người", users["organizer"])
+    with unit_of_work():
+        services.undo(event, first.id, "Quét nhầm người", users["organizer"])
     db.session.add(CheckIn(**row))
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count(CheckIn.id))) == 2
@@ -87,7 +89,8 @@ def test_concurrent_rescans_after_an_undo_give_one_new_checkin(
     code = code_of(people["an"])
     first = app.test_client().post(URL, headers=headers,
                                    json={"code": code, "session": "doi-thoai"}).get_json()
-    services.undo(event, first["checkin_id"], "Nhầm phiên", users["organizer"])
+    with unit_of_work():
+        services.undo(event, first["checkin_id"], "Nhầm phiên", users["organizer"])
     results = run_concurrently(_door(app, headers, code), 8)
     assert Counter(b["result"] for _, b in results) == {"checked_in": 1,
                                                         "already_checked_in": 7}

@@ -35,15 +35,36 @@ def test_extract_code(raw, expected):
     assert rules.extract_code(raw) == expected
 
 
+STARTS = T0 - timedelta(hours=1)  # the session started an hour before the server's now
+
+
 @pytest.mark.parametrize("scanned, expected", [
-    (None, T0),
-    (T0 - timedelta(minutes=9), T0 - timedelta(minutes=9)),   # offline scan keeps its time
-    (T0, T0),
-    (T0 + timedelta(seconds=1), T0),                           # a fast clock is cut to now
-    (T0 + timedelta(days=3), T0),
+    (None, (T0, False)),
+    (T0 - timedelta(minutes=9), (T0 - timedelta(minutes=9), False)),  # offline: its own time
+    (T0, (T0, False)),
+    (T0 + timedelta(seconds=1), (T0, False)),          # a clock a little ahead: cut to now
+    (T0 + timedelta(minutes=2), (T0, False)),          # the last believable moment
+    (T0 + timedelta(minutes=2, seconds=1), (T0, True)),  # further ahead: server time, review
+    (T0 + timedelta(days=3), (T0, True)),
+    (STARTS - timedelta(hours=6), (STARTS - timedelta(hours=6), False)),  # doors open early
+    (STARTS - timedelta(hours=6, seconds=1), (T0, True)),  # yesterday's clock: review
+    (datetime(1970, 1, 1, tzinfo=UTC), (T0, True)),    # a phone that lost its clock
 ])
 def test_arrival_time(scanned, expected):
-    assert rules.arrival_time(scanned, T0) == expected
+    assert rules.arrival_time(scanned, T0, STARTS) == expected
+
+
+@given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2040, 1, 1),
+                    timezones=st.just(UTC)),
+       st.timedeltas(min_value=timedelta(days=-3), max_value=timedelta(days=3)))
+def test_arrival_time_is_never_in_the_future_nor_before_the_window(scanned, start_offset):
+    starts = T0 + start_offset
+    arrived, review = rules.arrival_time(scanned, T0, starts)
+    assert arrived <= T0
+    assert arrived >= min(T0, starts - rules.OFFLINE_EARLIEST)
+    believable = starts - rules.OFFLINE_EARLIEST <= scanned <= T0 + rules.OFFLINE_LATEST
+    assert review == (not believable)
+    assert believable or arrived == T0
 
 
 def _session(key, start_hour, end_hour=None):
