@@ -1,7 +1,7 @@
 """checkin: needs_review, an offline scan time outside the believable window
 
 Revision ID: 0009_checkin_review
-Revises: 0006_merge_domains
+Revises: 0008_registration_limits
 Create Date: 2026-11-29 17:30:00
 
 """
