@@ -143,7 +143,9 @@ def event(app):
     """The seed's event (doi-thoai-2020) with its 17 units."""
     from eventapp.events.services import import_event
 
-    return import_event(demo_definition())
+    imported = import_event(demo_definition())
+    db.session.commit()  # as the import-event command would
+    return imported
 
 
 @pytest.fixture

@@ -73,7 +73,9 @@ def other_event(event):
     data = demo_definition()
     data["slug"] = "so-ket-2021"
     data["title"] = "Hội nghị sơ kết năm 2021"
-    return import_event(data)
+    other = import_event(data)
+    db.session.commit()  # as the import command would
+    return other
 
 
 def bulk_attendees(event, count: int, *, session_key: str = "doi-thoai",

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from eventapp import create_app
 from eventapp.accounts.models import User
 from eventapp.audit.models import AuditEntry
+from eventapp.database import unit_of_work
 from eventapp.events.models import Event, EventUnit
 from eventapp.extensions import db
 from eventapp.registration.codes import new_nonce
@@ -65,7 +66,9 @@ class Writer(threading.Thread):
                 i = 0
                 while not self.stop.is_set():
                     code = f"W{i:05d}"
-                    save_unit(event, None, code, f"Đơn vị ghi thử số {i}", "district", actor)
+                    with unit_of_work():  # acknowledged once committed, as by a request
+                        save_unit(event, None, code, f"Đơn vị ghi thử số {i}", "district",
+                                  actor)
                     self.acked.append((code, time.monotonic()))
                     i += 1
                 db.session.remove()
@@ -178,7 +181,7 @@ def test_restore_refuses_a_target_with_data_unless_forced(app, event, users, tmp
     late = Path(app.config["UPLOAD_FOLDER"]) / "moi.pdf"
     late.write_bytes(b"%PDF new")
 
-    db.session.rollback()  # as after a request: no transaction left open
+    db.session.commit()  # as after a request: saved, no transaction left open
     refused = run_cli(app, "restore", str(dest))
     assert refused.exit_code == 2
     assert "đã có dữ liệu" in refused.output and "--force" in refused.output
