@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from eventapp.checkin.rules import MAX_CODE_LENGTH
 from eventapp.schemas import AwareDateTime, Schema, fields, length, not_blank
+from eventapp.text import is_clean
 
 
 class CheckinRequest(Schema):
@@ -29,7 +30,7 @@ class CheckinRequest(Schema):
         """What ``load(data)`` returns, for the body nearly every scan sends — code,
         session and device as strings within their lengths, ``scan_id`` a string or null,
         ``offline`` a boolean or null, no ``scanned_at`` — or None for anything else,
-        which the schema itself then validates and words the errors for.
+        which the schema itself then validates (and cleans) and words the errors for.
 
         Every scan at the door pays for validation, and marshmallow takes ~30 µs for this
         body (a tenth of the app's own time per scan; bench/checkin_bench.py).
@@ -44,7 +45,10 @@ class CheckinRequest(Schema):
                 or type(session) is not str or not session.strip() or len(session) > 64
                 or type(device) is not str or len(device) > 64
                 or not (scan_id is None or (type(scan_id) is str and len(scan_id) <= 64))
-                or not (offline is None or type(offline) is bool)):
+                or not (offline is None or type(offline) is bool)
+                or not (is_clean(code := code.strip()) and is_clean(session)
+                        and is_clean(device)
+                        and (scan_id is None or is_clean(scan_id)))):
             return None
         return {"code": code, "session": session, "device": device, "scanned_at": None,
                 "offline": offline, "scan_id": scan_id}

@@ -11,14 +11,14 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from eventapp.api import load
+from eventapp.api import json_body
 from eventapp.auth import event_for, organizer_required, roles_required
 from eventapp.checkin import lists, reports, rules, services
 from eventapp.checkin.forms import ManualForm, UndoForm
 from eventapp.checkin.models import Method
 from eventapp.checkin.schemas import PageAttendeeCheckin, PageScanRequest
 from eventapp.clock import now
-from eventapp.errors import DomainError, Invalid
+from eventapp.errors import DomainError
 from eventapp.events.models import Event
 from eventapp.extensions import db
 from eventapp.views import apply_errors, safe_next, send_xlsx
@@ -64,10 +64,7 @@ def _board_session(event: Event):
 
 
 def _json_body(schema):
-    data = request.get_json(silent=True)
-    if data is None:
-        raise Invalid({"_schema": "Nội dung gửi lên phải là JSON."})
-    return load(schema, data)
+    return json_body(schema)
 
 
 # --- Staff: landing page and scanner ----------------------------------------------------------

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import jsonify
 
-from eventapp.api import api_blueprint, operation
+from eventapp.api import api_blueprint, json_data, operation
 from eventapp.auth import token_required
-from eventapp.errors import Invalid
 from eventapp.nominations.cli import evaluate
 from eventapp.nominations.schemas import EligibilityRequestSchema, EligibilityResultSchema
 
@@ -20,8 +19,4 @@ bp = api_blueprint("nominations_api", __name__)
 @token_required()
 def eligibility():
     """200 with the result; 422 ``{"error": "invalid", "fields": {…}}`` naming bad fields."""
-    data = request.get_json(silent=True)
-    if data is None:
-        raise Invalid({"_schema": "Nội dung gửi lên phải là JSON hợp lệ (Content-Type: "
-                                  "application/json, mã hóa UTF-8)."})
-    return jsonify(evaluate(data))
+    return jsonify(evaluate(json_data()))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
+from eventapp.api import json_data
 from eventapp.auth import event_for
 from eventapp.errors import DomainError, Forbidden, Invalid
 from eventapp.events import services as events
@@ -18,6 +19,7 @@ from eventapp.nominations import eligibility as el
 from eventapp.nominations import forms, services, uploads
 from eventapp.nominations.blueprint import bp
 from eventapp.nominations.models import EDITABLE, NominationStatus
+from eventapp.params import whole_number
 
 __all__ = ["bp"]
 
@@ -100,10 +102,12 @@ def _edit(event: Event, nomination):
 def preview(slug: str):
     """Live eligibility while editing (JSON, session + CSRF header)."""
     event = _unit_event(slug)
-    body = request.get_json(silent=True) or {}
+    body = json_data()
+    if not isinstance(body, dict):
+        raise Invalid({"_schema": "Nội dung gửi lên phải là một đối tượng JSON."})
     nomination = None
-    if str(body.get("nomination_id") or "").isdecimal():
-        nomination = services.get_nomination(current_user, event, int(body["nomination_id"]))
+    if (nomination_id := whole_number(body.get("nomination_id"))) is not None:
+        nomination = services.get_nomination(current_user, event, nomination_id)
     try:
         result = services.preview(event, current_user.unit, forms.from_json(body), nomination)
     except Invalid as error:

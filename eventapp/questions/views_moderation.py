@@ -7,10 +7,12 @@ from __future__ import annotations
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from eventapp.api import json_data
 from eventapp.auth import organizer_required
-from eventapp.errors import DomainError
+from eventapp.errors import DomainError, Invalid
 from eventapp.events.models import Event
 from eventapp.forms import EmptyForm
+from eventapp.params import whole_number
 from eventapp.views import apply_errors
 
 from . import moderation, services
@@ -151,9 +153,13 @@ def order(slug: str):
     drag-and-drop script with the CSRF header): save a new order."""
     event = load_event(slug)
     if request.method == "POST":
-        data = request.get_json(silent=True) or {}
         try:
-            moderation.reorder(event, data.get("order") or [], user=current_user)
+            data = json_data()
+            order = data.get("order") if isinstance(data, dict) else None
+            ids = [whole_number(i) for i in order] if isinstance(order, list) else [None]
+            if None in ids:
+                raise Invalid({"order": "Danh sách thứ tự không hợp lệ."})
+            moderation.reorder(event, ids, user=current_user)
         except DomainError as error:
             return jsonify(error.payload()), error.status
         return jsonify({"ok": True})
