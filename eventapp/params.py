@@ -20,3 +20,12 @@ def whole_number(raw, default: int | None = None, *, minimum: int = 1,
             return default
         value = int(text)
     return value if minimum <= value <= maximum else default
+
+
+def storable_int(raw: str) -> int:
+    """``type=`` for ``request.args.get``: a whole number from 1 to ``MAX_INT``, else
+    ValueError (so the argument's default is used)."""
+    value = whole_number(raw)
+    if value is None:
+        raise ValueError(raw)
+    return value

@@ -14,7 +14,6 @@ import unicodedata
 
 _SPACES = re.compile(r"\s+")
 _LINE_SPACES = re.compile(r"[^\S\n]+")  # whitespace other than the line break
-_BLANK_LINES = re.compile(r"\n{3,}")
 #: Categories never kept: controls, format characters, surrogates, private use, unassigned.
 _DROPPED = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 #: Letters and symbols that render as nothing (Hangul fillers, the blank Braille pattern).
@@ -24,8 +23,8 @@ _INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 def clean(text: str | None, *, multiline: bool = False) -> str:
     """The text as stored: NFC; control, format and other invisible characters dropped;
     whitespace runs made one space and trimmed. With ``multiline``, line breaks are kept
-    (each line trimmed, at most one blank line in a row). A value with nothing visible
-    left is ``""``.
+    (as ``\n``, each line trimmed, so line numbers still match what was typed). A value
+    with nothing visible left is ``""``.
     """
     if not text:
         return ""
@@ -35,8 +34,7 @@ def clean(text: str | None, *, multiline: bool = False) -> str:
         text = unicodedata.normalize("NFC", "".join(ch for ch in text if _kept(ch)))
     if multiline:
         lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        text = _BLANK_LINES.sub("\n\n", "\n".join(_LINE_SPACES.sub(" ", line).strip()
-                                                  for line in lines)).strip()
+        text = "\n".join(_LINE_SPACES.sub(" ", line).strip() for line in lines).strip()
     else:
         text = _SPACES.sub(" ", text).strip()
     return text if _visible(text) else ""

@@ -21,6 +21,7 @@ from eventapp.clock import now
 from eventapp.errors import DomainError
 from eventapp.events.models import Event
 from eventapp.extensions import db
+from eventapp.params import storable_int
 from eventapp.views import apply_errors, safe_next, send_xlsx
 
 bp = Blueprint("checkin", __name__, url_prefix="/checkin")
@@ -223,7 +224,7 @@ def log(slug: str):
     """History of check-ins of a session, newest first, with undo."""
     event = event_for(current_user, slug)
     session = _board_session(event)
-    page = max(1, request.args.get("page", 1, type=int))
+    page = max(1, request.args.get("page", 1, type=storable_int))
     name = request.args.get("q", "")[:100]
     rows = reports.history(event, session, limit=101, offset=(page - 1) * 100, name=name)
     return render_template("checkin/log.html", event=event, session=session, rows=rows[:100],

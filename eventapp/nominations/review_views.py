@@ -14,13 +14,14 @@ from eventapp.nominations import eligibility as el
 from eventapp.nominations import exports, review, services
 from eventapp.nominations.blueprint import bp
 from eventapp.nominations.models import EDITABLE, STATUS_LABELS, Nomination, NominationStatus
+from eventapp.params import storable_int
 from eventapp.views import send_xlsx
 
 
 def review_index(slug: str):
     """Every dossier units sent, with its automatic result and decision (``index`` calls it)."""
     event = event_for(current_user, slug)
-    unit_id = request.args.get("unit", type=int)
+    unit_id = request.args.get("unit", type=storable_int)
     status = request.args.get("status") or None
     if status not in {s.value for s in NominationStatus}:
         status = None

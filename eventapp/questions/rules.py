@@ -40,11 +40,12 @@ def msg_unknown_topic(value: object) -> str:
 
 # --- Text ------------------------------------------------------------------------------------
 
+_MANY_BREAKS = re.compile(r"\n{3,}")
 
 
 def normalise_content(text: str | None) -> str:
     """The question as stored: ``text.clean`` keeping paragraphs (one blank line at most)."""
-    return clean(None if text is None else str(text), multiline=True)
+    return _MANY_BREAKS.sub("\n\n", clean(None if text is None else str(text), multiline=True))
 
 
 def normalise_line(text: str | None) -> str:

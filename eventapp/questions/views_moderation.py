@@ -12,7 +12,7 @@ from eventapp.auth import organizer_required
 from eventapp.errors import DomainError, Invalid
 from eventapp.events.models import Event
 from eventapp.forms import EmptyForm
-from eventapp.params import whole_number
+from eventapp.params import storable_int, whole_number
 from eventapp.views import apply_errors
 
 from . import moderation, services
@@ -23,8 +23,8 @@ from .models import Question, QuestionStatus
 
 def _filters(event: Event) -> moderation.Filters:
     args = request.args
-    return moderation.Filters(topic_id=args.get("topic", type=int),
-                              unit_id=args.get("unit", type=int),
+    return moderation.Filters(topic_id=args.get("topic", type=storable_int),
+                              unit_id=args.get("unit", type=storable_int),
                               status=args.get("status", ""), text=args.get("q", "")[:200])
 
 
@@ -33,7 +33,7 @@ def _filters(event: Event) -> moderation.Filters:
 def moderate(slug: str):
     event = load_event(slug)
     filters = _filters(event)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = max(request.args.get("page", 1, type=storable_int), 1)
     questions, total = moderation.search(event, filters, page)
     merged = moderation.askers(questions)
     hints, others = moderation.live_suggestions(event, questions)

@@ -19,6 +19,7 @@ from eventapp.events.models import DeadlineKind
 from eventapp.events.services import effective_deadline, is_open_for
 from eventapp.events.summaries import Summary, provider
 from eventapp.forms import EmptyForm
+from eventapp.params import storable_int
 from eventapp.registration import checkins, exports, imports, printing, queries, services
 from eventapp.registration.blueprint import bp
 from eventapp.registration.catalog import Catalog
@@ -41,8 +42,7 @@ def _can_change(event, unit_id) -> bool:
 
 
 def _page_number() -> int:
-    value = request.args.get("page", "1")
-    return int(value) if value.isdecimal() and int(value) > 0 else 1
+    return request.args.get("page", 1, type=storable_int)
 
 
 def page_links(page: int, pages: int) -> list[int | None]:
