@@ -14,7 +14,8 @@ from eventapp.nominations import eligibility as el
 from eventapp.nominations import exports, review, services
 from eventapp.nominations.blueprint import bp
 from eventapp.nominations.models import EDITABLE, STATUS_LABELS, Nomination, NominationStatus
-from eventapp.params import storable_int
+from eventapp.params import storable_int, whole_number
+from eventapp.text import clean
 from eventapp.views import send_xlsx
 
 
@@ -59,7 +60,8 @@ def _nomination(slug: str, nomination_id: int) -> tuple[Event, Nomination]:
 def return_dossier(slug: str, nomination_id: int):
     event, nomination = _nomination(slug, nomination_id)
     try:
-        review.return_dossier(nomination, request.form.get("return_reason", ""), current_user)
+        review.return_dossier(nomination, clean(request.form.get("return_reason"), multiline=True),
+                              current_user)
     except Invalid as error:
         flash(" ".join(error.fields.values()), "danger")
         return review_detail(event, nomination, {"return_reason": error.fields.get("reason")}), 422
@@ -77,7 +79,7 @@ def decide(slug: str, nomination_id: int):
     checks = {code: request.form.get(f"check-{code}") == "1" for code in el.MANUAL_CRITERIA}
     try:
         review.decide(nomination, request.form.get("decision", ""),
-                      request.form.get("reason", ""), checks, current_user)
+                      clean(request.form.get("reason"), multiline=True), checks, current_user)
     except Invalid as error:
         flash(" ".join(error.fields.values()), "danger")
         return review_detail(event, nomination, error.fields), 422
@@ -96,8 +98,9 @@ def honorees(slug: str):
     event = event_for(current_user, slug)
     errors = {}
     if request.method == "POST":
-        orders = {int(k.split("-", 1)[1]): v for k, v in request.form.items()
-                  if k.startswith("order-") and k.split("-", 1)[1].isdecimal()}
+        orders = {whole_number(k.removeprefix("order-")): v for k, v in request.form.items()
+                  if k.startswith("order-")}
+        orders.pop(None, None)
         try:
             review.set_reading_order(event, orders, current_user)
         except Invalid as error:
@@ -125,7 +128,7 @@ def certificate_settings(slug: str):
     settings = review.certificate_settings(event)
     errors = {}
     if request.method == "POST":
-        values = {k: request.form.get(k, "") for k in review.CERTIFICATE_FIELDS}
+        values = {k: clean(request.form.get(k)) for k in review.CERTIFICATE_FIELDS}
         try:
             values["signed_on"] = date.fromisoformat(values["signed_on"]) \
                 if values["signed_on"] else None

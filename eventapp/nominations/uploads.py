@@ -12,7 +12,6 @@ import contextlib
 import hashlib
 import io
 import secrets
-import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from pathlib import Path
 from flask import current_app
 
 from eventapp.errors import Invalid
+from eventapp.text import clean
 
 MAX_BYTES = 10 * 1024 * 1024
 #: Refuse zip bombs: a DOCX whose parts expand past this is not a dossier document.
@@ -89,10 +89,8 @@ def _image_kind(data: bytes) -> str | None:
 
 
 def clean_name(filename: str | None, kind: str) -> str:
-    """The uploaded name without any path, control characters trimmed, the real extension."""
-    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in unicodedata.normalize("NFC", name)
-                   if unicodedata.category(ch)[0] != "C").strip().strip(".")
+    """The uploaded name without any path, cleaned (``text.clean``), the real extension."""
+    name = clean((filename or "").replace("\\", "/").rsplit("/", 1)[-1]).strip(". ")
     stem = name.rsplit(".", 1)[0] if "." in name else name
     return (stem[:150] or "tep") + KINDS[kind][1]
 
