@@ -56,9 +56,13 @@ def _visible(text: str) -> bool:
 def is_clean(text: str) -> bool:
     """Whether ``clean(text) == text`` for a one-line value, decided cheaply (the common
     case of the check-in scan); False may also mean "not sure"."""
+    if not text.isprintable() or text != text.strip() or "  " in text:
+        return False
     if text.isascii():
-        return text.isprintable() and text == text.strip() and "  " not in text
-    return text.isprintable() and clean(text) == text
+        return True
+    # Printable already rules out controls, format characters and odd spaces.
+    return (unicodedata.is_normalized("NFC", text) and _INVISIBLE.isdisjoint(text)
+            and unicodedata.category(text[0])[0] != "M")
 
 
 def fold(text: str | None) -> str:

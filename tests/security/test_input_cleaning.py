@@ -226,3 +226,26 @@ def test_marshmallow_itself_is_left_in_english():
         n = fields.Integer()
 
     assert Plain().validate({"n": "x"}) == {"n": ["Not a valid integer."]}
+
+
+def _subclasses(cls) -> set[type]:
+    found = set(cls.__subclasses__())
+    for sub in list(found):
+        found |= _subclasses(sub)
+    return found
+
+
+def test_every_schema_and_form_derives_from_the_project_base(app):
+    """The cleaning rule and the Vietnamese messages live in two base classes; a schema or
+    form that skipped them would bypass both."""
+    from flask_wtf import FlaskForm
+    from marshmallow import Schema as LibrarySchema
+
+    from eventapp.forms import Form
+    from eventapp.schemas import Schema
+
+    schemas = {c for c in _subclasses(LibrarySchema) if c.__module__.startswith("eventapp.")}
+    forms = {c for c in _subclasses(FlaskForm) if c.__module__.startswith("eventapp.")}
+    assert len(schemas) > 20 and len(forms) > 15
+    assert sorted(c.__qualname__ for c in schemas if not issubclass(c, Schema)) == []
+    assert sorted(c.__qualname__ for c in forms if not issubclass(c, Form)) == []
