@@ -76,6 +76,9 @@ MESSAGES = {
     "Not a valid integer value.": "Phải là số nguyên.",
     "Not a valid decimal value.": "Phải là một số.",
     "Not a valid float value.": "Phải là một số.",
+    # Flask-WTF's file validators.
+    "File does not have an approved extension: {extensions}": "Tệp phải có đuôi: {extensions}.",
+    "File does not have an approved extension.": "Loại tệp không được chấp nhận.",
 }
 
 
