@@ -78,8 +78,8 @@ def _by_class(field_cls: type, key: str, attribute: str | None) -> str | None:
 
 class Schema(_Schema):
     """The base of every schema of the project: Vietnamese messages, and every string
-    cleaned by ``text.clean`` before it is validated (``metadata={"multiline": True}``
-    keeps line breaks)."""
+    cleaned by ``text.clean`` before it is validated (``MULTILINE`` metadata keeps line
+    breaks)."""
 
     error_messages = {"unknown": "Trường không được hỗ trợ.",
                       "type": "Phải là một đối tượng JSON."}
@@ -108,6 +108,8 @@ def _cleaned(field: fields.Field, value):
 
 
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+#: ``fields.String(metadata=MULTILINE)``: a text whose line breaks are kept.
+MULTILINE = {"multiline": True}
 
 
 class AwareDateTime(fields.AwareDateTime):
@@ -116,7 +118,7 @@ class AwareDateTime(fields.AwareDateTime):
 
     def _deserialize(self, value, attr, data, **kwargs) -> datetime:
         moment = super()._deserialize(value, attr, data, **kwargs)
-        if not EARLIEST_YEAR < moment.year < LATEST_YEAR:
+        if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
             raise ValidationError(f"Thời điểm phải trong khoảng {EARLIEST_YEAR}–{LATEST_YEAR}.")
         return moment
 
