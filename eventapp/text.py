@@ -18,25 +18,31 @@ _LINE_SPACES = re.compile(r"[^\S\n]+")  # whitespace other than the line break
 _DROPPED = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 #: Letters and symbols that render as nothing (Hangul fillers, the blank Braille pattern).
 _INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+_FILLERS = re.compile("[" + "".join(sorted(_INVISIBLE)) + "]")
 
 
 def clean(text: str | None, *, multiline: bool = False) -> str:
     """The text as stored: NFC; control, format and other invisible characters dropped;
     whitespace runs made one space and trimmed. With ``multiline``, line breaks are kept
-    (as ``\n``, each line trimmed, so line numbers still match what was typed). A value
+    (as LF, each line trimmed, so line numbers still match what was typed). A value
     with nothing visible left is ``""``.
     """
     if not text:
         return ""
     if not isinstance(text, str):
         text = str(text)
-    if not text.isprintable() or not text.isascii():
-        text = unicodedata.normalize("NFC", "".join(ch for ch in text if _kept(ch)))
-    if multiline:
+    printable = text.isprintable()  # in C: no C* characters, no space but U+0020
+    if not printable:
+        text = "".join(ch for ch in text if _kept(ch))
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", _FILLERS.sub("", text))
+    if multiline and not printable:
         lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         text = "\n".join(_LINE_SPACES.sub(" ", line).strip() for line in lines).strip()
-    else:
+    elif not printable or "  " in text:
         text = _SPACES.sub(" ", text).strip()
+    else:
+        text = text.strip()
     return text if _visible(text) else ""
 
 
@@ -44,7 +50,7 @@ def _kept(ch: str) -> bool:
     """Whitespace is kept (to be collapsed); every other invisible character goes."""
     if ch.isspace():
         return True
-    return unicodedata.category(ch) not in _DROPPED and ch not in _INVISIBLE
+    return unicodedata.category(ch) not in _DROPPED
 
 
 def _visible(text: str) -> bool:
