@@ -7,6 +7,7 @@ Domain routes live in ``<domain>/api.py``; they stay thin: parse, call a service
 from __future__ import annotations
 
 import functools
+import json
 
 from flask import Blueprint, Flask, request
 from flask.sessions import SecureCookieSessionInterface
@@ -72,13 +73,60 @@ def load(schema: type[Schema], data) -> dict:
         raise Invalid(flatten_errors(error.messages)) from None
 
 
+#: Deeper JSON than any request schema needs is refused before it is walked.
+MAX_JSON_DEPTH = 32
+NOT_JSON = ("Nội dung gửi lên phải là JSON hợp lệ (Content-Type: application/json, "
+            "mã hóa UTF-8).")
+
+
+def json_data():
+    """The request's JSON body parsed, or ``Invalid`` (422) with a Vietnamese message:
+    not JSON, nested deeper than ``MAX_JSON_DEPTH``, or a string holding half of a UTF-16
+    surrogate pair (``"\\ud800"``, which no database or encoder can store)."""
+    raw = request.get_data(cache=True)
+    if not request.is_json or not raw:
+        raise Invalid({"_schema": NOT_JSON})
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise Invalid({"_schema": NOT_JSON}) from None
+    if raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH and _depth(data) > MAX_JSON_DEPTH:
+        raise Invalid({"_schema": f"JSON lồng nhau quá sâu (tối đa {MAX_JSON_DEPTH} cấp)."})
+    if b"\\u" in raw and _has_surrogate(data):
+        raise Invalid({"_schema": "JSON chứa ký tự Unicode không hợp lệ (nửa cặp thay thế "
+                                  "UTF-16 đứng một mình)."})
+    return data
+
+
+def _children(value) -> list:
+    if isinstance(value, dict):
+        return [*value.keys(), *value.values()]
+    return value if isinstance(value, list) else []
+
+
+def _depth(data) -> int:
+    depth, level = 0, [data]
+    while level and depth <= MAX_JSON_DEPTH:
+        level = [c for item in level for c in _children(item) if isinstance(c, dict | list)]
+        depth += 1
+    return depth
+
+
+def _has_surrogate(data) -> bool:
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if not item.isprintable() and any("\ud800" <= ch <= "\udfff" for ch in item):
+                return True
+        else:
+            stack.extend(_children(item))
+    return False
+
+
 def json_body(schema: type[Schema]) -> dict:
-    """The request's JSON body, validated by ``schema``."""
-    data = request.get_json(silent=True)
-    if data is None:
-        raise Invalid({"_schema": "Nội dung gửi lên phải là JSON hợp lệ (Content-Type: "
-                                  "application/json, mã hóa UTF-8)."})
-    return load(schema, data)
+    """The request's JSON body (``json_data``), validated by ``schema``."""
+    return load(schema, json_data())
 
 
 def operation(*, summary: str | None = None, request=None, query=None,

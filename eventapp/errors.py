@@ -107,7 +107,8 @@ HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "n
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or (
+    """The API, a page's script posting JSON (the live previews) and clients asking for it."""
+    return request.path.startswith("/api/") or request.is_json or (
         request.accept_mimetypes.best == "application/json"
     )
 

@@ -3,18 +3,22 @@
 Writing: openpyxl write-only mode (rows stream to disk, memory flat in the row count),
 an STT column, a bold frozen header with an auto-filter, set column widths, real Excel
 dates shown ``dd/mm/yyyy HH:MM``, and every string written as text — a value starting with
-``=``, ``+``, ``-``, ``@``, tab or CR never becomes a formula.
+``=``, ``+``, ``-``, ``@``, tab or CR never becomes a formula. Characters XML cannot carry
+(C0 controls, lone surrogates, U+FFFE/U+FFFF) and bidi overrides are dropped, so no stored
+value can make an export fail.
 
-Reading: size and zip checks before openpyxl opens anything, header matching, and a row
-limit; callers validate rows and raise ``ImportErrors`` listing every bad row.
+Reading: size and zip checks before openpyxl opens anything, header matching, a row
+limit, and every text cell cleaned by ``text.clean``; callers validate rows and raise
+``ImportErrors`` listing every bad row.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import tempfile
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -27,6 +31,7 @@ from openpyxl.utils import get_column_letter
 
 from eventapp.errors import DomainError
 from eventapp.formatting import zone
+from eventapp.text import clean, fold
 
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 DATE_FORMAT = "dd/mm/yyyy"
@@ -38,6 +43,10 @@ MAX_IMPORT_ROWS = 5000
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _WRAP = Alignment(wrap_text=True, vertical="top")
+#: What an XML 1.0 document cannot hold (openpyxl raises IllegalCharacterError, or the
+#: UTF-8 encoder fails on a surrogate), and the bidi controls that could disguise a cell.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff"
+                         "\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -66,7 +75,7 @@ class XlsxBuilder:
         ws.freeze_panes = "A2"
         header = []
         for col in cols:
-            cell = WriteOnlyCell(ws, value=col.header)
+            cell = WriteOnlyCell(ws, value=writable(col.header))
             cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
             header.append(cell)
         ws.append(header)
@@ -78,6 +87,8 @@ class XlsxBuilder:
         return count
 
     def _cell(self, ws, value, col: Column):
+        if isinstance(value, str):
+            value = writable(value)
         if value is None or value == "":
             return None
         if isinstance(value, datetime):
@@ -113,6 +124,11 @@ class XlsxBuilder:
         return buffer
 
 
+def writable(text: str) -> str:
+    """``text`` without the characters a worksheet cannot hold (see ``_UNWRITABLE``)."""
+    return _UNWRITABLE.sub("", text) if not text.isprintable() else text
+
+
 def spooled_xlsx(builder: XlsxBuilder):
     """The finished workbook in a temporary file (kept on disk past 8 MB), rewound."""
     handle = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (returned)
@@ -122,6 +138,7 @@ def spooled_xlsx(builder: XlsxBuilder):
 
 
 def _sheet_title(title: str) -> str:
+    title = clean(title)
     for ch in "[]:*?/\\":
         title = title.replace(ch, " ")
     return title[:31] or "Sheet"
@@ -159,15 +176,15 @@ class BadWorkbook(DomainError):
     code = "bad_file"
 
 
-def read_rows(data: bytes, headers: Sequence[str], *, max_rows: int = MAX_IMPORT_ROWS
-              ) -> list[tuple[int, dict[str, object]]]:
+def read_rows(data: bytes, headers: Sequence[str], *, max_rows: int = MAX_IMPORT_ROWS,
+              multiline: Collection[str] = ()) -> list[tuple[int, dict[str, object]]]:
     """Rows of the first sheet as ``(excel row number, {header: value})``, blank rows skipped.
 
     Headers are matched case- and diacritics-insensitively; every expected header must be
-    present. Raises ``BadWorkbook`` with a Vietnamese message for anything not a sane .xlsx.
+    present. Text cells are cleaned (``text.clean``); those under a ``multiline`` header keep
+    their line breaks. Raises ``BadWorkbook`` with a Vietnamese message for anything not a
+    sane .xlsx.
     """
-    from eventapp.text import fold
-
     if not data:
         raise BadWorkbook("Chưa chọn tệp hoặc tệp rỗng.")
     if len(data) > MAX_UPLOAD_BYTES:
@@ -184,35 +201,48 @@ def read_rows(data: bytes, headers: Sequence[str], *, max_rows: int = MAX_IMPORT
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for damaged files
-        raise BadWorkbook("Không đọc được tệp Excel; tệp có thể bị hỏng.") from None
+        raise BadWorkbook(DAMAGED) from None
     try:
-        ws = wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
-        first = next(rows, None)
-        found = [fold(str(v)) if v is not None else "" for v in (first or ())]
-        wanted = {fold(h): h for h in headers}
-        missing = [h for key, h in wanted.items() if key not in found]
-        if missing:
-            raise BadWorkbook("Tệp thiếu cột: " + ", ".join(missing) +
-                              ". Hãy dùng đúng tệp mẫu (dòng 1 là tiêu đề cột).")
-        position = {wanted[key]: found.index(key) for key in wanted}
-        result = []
-        for number, values in enumerate(rows, start=2):
-            if number - 1 > max_rows:
-                raise BadWorkbook(f"Tệp có quá nhiều dòng (tối đa {max_rows}).")
-            if values is None or all(v is None or str(v).strip() == "" for v in values):
-                continue
-            result.append((number, {h: _cell_value(values, i) for h, i in position.items()}))
-        return result
+        return _rows(wb, headers, max_rows, frozenset(multiline))
+    except BadWorkbook:
+        raise
+    except Exception:  # the sheet's XML is parsed row by row: damage shows up here
+        raise BadWorkbook(DAMAGED) from None
     finally:
         wb.close()
 
 
-def _cell_value(values: tuple, index: int):
+DAMAGED = "Không đọc được tệp Excel; tệp có thể bị hỏng."
+
+
+def _rows(wb, headers: Sequence[str], max_rows: int, multiline: frozenset[str]
+          ) -> list[tuple[int, dict[str, object]]]:
+    ws = wb.worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    first = next(rows, None)
+    found = [fold(str(v)) if v is not None else "" for v in (first or ())]
+    wanted = {fold(h): h for h in headers}
+    missing = [h for key, h in wanted.items() if key not in found]
+    if missing:
+        raise BadWorkbook("Tệp thiếu cột: " + ", ".join(missing) +
+                          ". Hãy dùng đúng tệp mẫu (dòng 1 là tiêu đề cột).")
+    position = {wanted[key]: found.index(key) for key in wanted}
+    result = []
+    for number, values in enumerate(rows, start=2):
+        if number - 1 > max_rows:
+            raise BadWorkbook(f"Tệp có quá nhiều dòng (tối đa {max_rows}).")
+        if values is None:
+            continue
+        row = {h: _cell_value(values, i, h in multiline) for h, i in position.items()}
+        if any(v is not None for v in row.values()):
+            result.append((number, row))
+    return result
+
+
+def _cell_value(values: tuple, index: int, multiline: bool):
     value = values[index] if index < len(values) else None
     if isinstance(value, str):
-        value = value.strip()
-        return value or None
+        return clean(value, multiline=multiline) or None
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value

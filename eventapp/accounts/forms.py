@@ -1,21 +1,21 @@
 """Login and account forms."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from eventapp.accounts.models import Role
+from eventapp.forms import Form
 
 REQUIRED = "Vui lòng nhập thông tin này."
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField("Email", validators=[DataRequired(REQUIRED), Length(max=254)])
     password = PasswordField("Mật khẩu", validators=[DataRequired(REQUIRED), Length(max=200)])
     remember = BooleanField("Ghi nhớ đăng nhập trên máy này")
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     email = EmailField("Email đăng nhập",
                        validators=[DataRequired(REQUIRED), Email("Email không hợp lệ."),
                                    Length(max=254)])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from eventapp.checkin.rules import MAX_CODE_LENGTH
 from eventapp.schemas import AwareDateTime, Schema, fields, length, not_blank
+from eventapp.text import is_clean
 
 #: Limits of a scan body, for the schema and its fast path alike.
 SESSION_KEY_LENGTH = 64
@@ -34,8 +35,8 @@ class CheckinRequest(Schema):
         """What loading ``data`` returns, for the body nearly every scan sends — code,
         session and device as strings within their lengths, ``scan_id`` a string or null,
         ``offline`` a boolean or null, no ``scanned_at`` — or None for anything else,
-        which the schema itself then validates and words the errors for (``checkin/api.py``
-        calls it before the schema).
+        which the schema itself then validates (and cleans) and words the errors for
+        (``checkin/api.py`` calls it before the schema).
 
         Every scan at the door pays for validation, and marshmallow takes ~30 µs for this
         body (a tenth of the app's own time per scan; bench/checkin_bench.py).
@@ -52,7 +53,10 @@ class CheckinRequest(Schema):
                 or type(device) is not str or len(device) > DEVICE_LENGTH
                 or not (scan_id is None
                         or (type(scan_id) is str and len(scan_id) <= SCAN_ID_LENGTH))
-                or not (offline is None or type(offline) is bool)):
+                or not (offline is None or type(offline) is bool)
+                or not (is_clean(code := code.strip()) and is_clean(session)
+                        and is_clean(device)
+                        and (scan_id is None or is_clean(scan_id)))):
             return None
         return {"code": code, "session": session, "device": device, "scanned_at": None,
                 "offline": offline, "scan_id": scan_id}

@@ -12,16 +12,17 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_login import current_user
 
 from eventapp.accounts.models import Role
-from eventapp.api import load
+from eventapp.api import json_body
 from eventapp.checkin import lists, reports, rules, services
 from eventapp.checkin.access import STAFF
 from eventapp.checkin.forms import ManualForm, UndoForm
 from eventapp.checkin.models import Method
 from eventapp.checkin.schemas import PageAttendeeCheckin, PageScanRequest
 from eventapp.clock import now
-from eventapp.errors import DomainError, Invalid
+from eventapp.errors import DomainError
 from eventapp.events.models import Event
 from eventapp.extensions import db
+from eventapp.params import storable_int
 from eventapp.policy import EVENT, Loader, policy
 from eventapp.views import apply_errors, safe_next, send_xlsx
 
@@ -60,10 +61,7 @@ def _board_session(event: Event):
 
 
 def _json_body(schema):
-    data = request.get_json(silent=True)
-    if data is None:
-        raise Invalid({"_schema": "Nội dung gửi lên phải là JSON."})
-    return load(schema, data)
+    return json_body(schema)
 
 
 # --- Staff: landing page and scanner ----------------------------------------------------------
@@ -215,7 +213,7 @@ def manual(event: Event, session, attendee_id: int):
 def log(event: Event):
     """History of check-ins of a session, newest first, with undo."""
     session = _board_session(event)
-    page = max(1, request.args.get("page", 1, type=int))
+    page = max(1, request.args.get("page", 1, type=storable_int))
     name = request.args.get("q", "")[:100]
     rows = reports.history(event, session, limit=101, offset=(page - 1) * 100, name=name)
     return render_template("checkin/log.html", event=event, session=session, rows=rows[:100],

@@ -8,6 +8,7 @@ from __future__ import annotations
 from eventapp.formatting import configured_zone_name
 from eventapp.schemas import (
     EXCLUDE,
+    MULTILINE,
     AwareDateTime,
     Schema,
     ValidationError,
@@ -41,7 +42,7 @@ class SessionDef(Schema):
         unknown = EXCLUDE
 
     key = fields.String(required=True, validate=_key)
-    name = fields.String(required=True, validate=not_blank)
+    name = fields.String(required=True, validate=not_blank, metadata=MULTILINE)
     starts_at = AwareDateTime(required=True)
     ends_at = AwareDateTime(load_default=None, allow_none=True)
     venue = fields.String(load_default="")
@@ -132,8 +133,8 @@ class EventDef(Schema):
         unknown = EXCLUDE
 
     slug = fields.String(required=True, validate=_key)
-    title = fields.String(required=True, validate=not_blank)
-    theme = fields.String(load_default="")
+    title = fields.String(required=True, validate=not_blank, metadata=MULTILINE)
+    theme = fields.String(load_default="", metadata=MULTILINE)
     timezone = fields.String(load_default=configured_zone_name)
     units = fields.List(fields.Nested(UnitDef), load_default=list)
     sessions = fields.List(fields.Nested(SessionDef), load_default=list)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -15,6 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from eventapp.events.models import DeadlineKind
+from eventapp.forms import Form
 from eventapp.units.models import UNIT_KIND_LABELS
 
 REQUIRED = "Vui lòng nhập thông tin này."
@@ -27,7 +27,7 @@ def _moment(label: str, required: bool = False) -> DateTimeLocalField:
     return DateTimeLocalField(label, format=LOCAL_FORMAT, validators=[first])
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     slug = StringField("Mã sự kiện (dùng trong địa chỉ trang)", validators=[
         DataRequired(REQUIRED), Length(max=64),
         Regexp(r"^[a-z0-9][a-z0-9-]*$", message="Chỉ chữ thường không dấu, số và dấu -.")])
@@ -58,7 +58,7 @@ class EventForm(FlaskForm):
                            validators=[Optional(), Length(max=20000)])
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     key = StringField("Mã phiên", validators=[
         DataRequired(REQUIRED), Length(max=64),
         Regexp(r"^[a-z0-9][a-z0-9-]*$", message="Chỉ chữ thường không dấu, số và dấu -.")])
@@ -72,7 +72,7 @@ class SessionForm(FlaskForm):
                            validators=[Optional(), Length(max=20000)])
 
 
-class ExtensionForm(FlaskForm):
+class ExtensionForm(Form):
     unit = SelectField("Đơn vị", choices=[], validators=[DataRequired(REQUIRED)])
     kind = SelectField("Hạn", choices=[(k.value, k.label) for k in DeadlineKind])
     deadline = _moment("Hạn mới", required=True)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import jsonify
 
-from eventapp.api import api_blueprint, operation
-from eventapp.errors import Invalid
+from eventapp.api import api_blueprint, json_data, operation
 from eventapp.nominations.cli import evaluate
 from eventapp.nominations.schemas import EligibilityRequestSchema, EligibilityResultSchema
 from eventapp.policy import ANY_ROLE, policy
@@ -20,8 +19,4 @@ bp = api_blueprint("nominations_api", __name__)
 @policy(*ANY_ROLE, api=True)
 def eligibility():
     """200 with the result; 422 ``{"error": "invalid", "fields": {…}}`` naming bad fields."""
-    data = request.get_json(silent=True)
-    if data is None:
-        raise Invalid({"_schema": "Nội dung gửi lên phải là JSON hợp lệ (Content-Type: "
-                                  "application/json, mã hóa UTF-8)."})
-    return jsonify(evaluate(data))
+    return jsonify(evaluate(json_data()))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from eventapp.nominations import eligibility as el
+from eventapp.text import clean
 
 SCALARS = ("full_name", "birth_date", "gender", "school", "position", "status", "retired_on",
            "note")
@@ -25,12 +26,14 @@ FIELD_LABELS = {"full_name": "Họ và tên", "birth_date": "Ngày sinh", "gende
                 "disciplines": "Kỷ luật", "start": "từ ngày", "end": "đến ngày", "year": "năm",
                 "title": "danh hiệu", "date": "ngày", "level": "hình thức"}
 ROW_LABELS = {"service_periods": "Giai đoạn", "titles": "Danh hiệu", "disciplines": "Kỷ luật"}
+#: Rows of one kind read from a JSON preview (the form's own keys allow 1,000).
+MAX_ROWS = 1000
 _ROW_KEY = re.compile(r"^(period|title|discipline)-(\d{1,3})-(\w+)$")
 
 
 def parse(form) -> dict:
     """Form data (a MultiDict or a plain dict) → the schema's input; blank rows dropped."""
-    data = {name: (form.get(name) or "").strip() for name in SCALARS}
+    data = {name: _text(form.get(name), multiline=name == "note") for name in SCALARS}
     data["status"] = data["status"] or "serving"
     for key in ("birth_date", "retired_on"):
         data[key] = data[key] or None
@@ -42,7 +45,7 @@ def parse(form) -> dict:
             match = _ROW_KEY.match(name)
             if match and match.group(1) == prefix and match.group(3) in parts:
                 found.setdefault(int(match.group(2)), {})[match.group(3)] = \
-                    (form.get(name) or "").strip()
+                    _text(form.get(name))
         rows = [found[i] for i in sorted(found)
                 if any(found[i].get(part) for part in TYPED_PARTS[target])]
         data[target] = [_typed(target, row) for row in rows]
@@ -53,11 +56,18 @@ def from_json(body: dict) -> dict:
     """The live preview's JSON (already shaped like ``parse``'s output), normalised."""
     flat = {name: body.get(name) or "" for name in SCALARS}
     for target, (prefix, parts) in ROWS.items():
-        for i, row in enumerate(body.get(target) or []):
+        rows = body.get(target)
+        for i, row in enumerate(rows[:MAX_ROWS] if isinstance(rows, list) else []):
             if isinstance(row, dict):
                 for part in parts:
                     flat[f"{prefix}-{i}-{part}"] = str(row.get(part) or "")
     return parse(flat)
+
+
+def _text(value, *, multiline: bool = False) -> str:
+    """A submitted value as clean text (``text.clean``); a JSON list or number too."""
+    return clean(value if isinstance(value, str) or value is None else str(value),
+                 multiline=multiline)
 
 
 def _typed(target: str, row: dict) -> dict:
@@ -65,7 +75,9 @@ def _typed(target: str, row: dict) -> dict:
         return {"start": row.get("start") or None, "end": row.get("end") or None}
     if target == "titles":
         year = row.get("year", "")
-        return {"year": int(year) if year.isdecimal() else year, "title": row.get("title", "")}
+        # More digits than a year has stays text, for the schema to refuse in Vietnamese.
+        return {"year": int(year) if year.isdecimal() and len(year) <= 4 else year,
+                "title": row.get("title", "")}
     return {"date": row.get("date") or None, "level": row.get("level", "")}
 
 

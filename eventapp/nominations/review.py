@@ -123,7 +123,7 @@ def set_reading_order(event: Event, orders: dict[int, str], user) -> None:
         raw = (orders.get(person.id) or "").strip()
         if not raw:
             continue
-        if not raw.isdecimal() or int(raw) < 1:
+        if not raw.isdecimal() or len(raw) > 6 or int(raw) < 1:
             errors[f"order-{person.id}"] = f"Thứ tự của {person.full_name} phải là số từ 1."
         else:
             wanted[person.id] = int(raw)

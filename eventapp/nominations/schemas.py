@@ -11,6 +11,7 @@ from marshmallow import post_load
 
 from eventapp.nominations import eligibility as el
 from eventapp.schemas import (
+    MULTILINE,
     AwareDateTime,
     Schema,
     ValidationError,
@@ -125,7 +126,7 @@ class DossierSchema(NomineeFields):
     gender = fields.String(load_default="", validate=one_of(["", "nam", "nu"], "nam, nu"))
     school = fields.String(required=True, validate=[length(300), not_blank])
     position = fields.String(load_default="Giáo viên Tổng phụ trách Đội", validate=length(200))
-    note = fields.String(load_default="", validate=length(2000))
+    note = fields.String(load_default="", validate=length(2000), metadata=MULTILINE)
 
 
 def nominee_from(data: dict, *, documents=(), submitted_at=None, full_name: str = ""

@@ -16,7 +16,6 @@ import contextlib
 import hashlib
 import io
 import secrets
-import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from eventapp.errors import Invalid
+from eventapp.text import clean
 
 MAX_BYTES = 10 * 1024 * 1024
 #: Submission letters (tờ trình) one unit keeps per event: new versions, not an archive.
@@ -96,10 +96,8 @@ def _image_kind(data: bytes) -> str | None:
 
 
 def clean_name(filename: str | None, kind: str) -> str:
-    """The uploaded name without any path, control characters trimmed, the real extension."""
-    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in unicodedata.normalize("NFC", name)
-                   if unicodedata.category(ch)[0] != "C").strip().strip(".")
+    """The uploaded name without any path, cleaned (``text.clean``), the real extension."""
+    name = clean((filename or "").replace("\\", "/").rsplit("/", 1)[-1]).strip(". ")
     stem = name.rsplit(".", 1)[0] if "." in name else name
     return (stem[:150] or "tep") + KINDS[kind][1]
 

@@ -106,9 +106,13 @@ def _date(raw: str | None, field: str, errors: dict) -> date | None:
         return None
     for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return datetime.strptime(raw, pattern).date()
+            day = datetime.strptime(raw, pattern).date()
         except ValueError:
             continue
+        if 1900 <= day.year <= 2100:  # the day's bounds in local time must exist
+            return day
+        errors[field] = "Ngày phải trong khoảng 1900–2100."
+        return None
     errors[field] = "Ngày không hợp lệ (dd/mm/yyyy)."
     return None
 

@@ -4,7 +4,6 @@ deadline, the cap) are done once, in ``services``, so every way in gives the sam
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -18,6 +17,7 @@ from wtforms import (
 from wtforms.validators import Optional
 
 from eventapp.events.models import Event
+from eventapp.forms import Form
 
 
 def _topic_field(label: str = "Chủ đề") -> SelectField:
@@ -38,31 +38,31 @@ def with_topics(form, event: Event, blank: str | None = "— Chọn chủ đề 
     return form
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(Form):
     topic = _topic_field()
     content = TextAreaField("Nội dung câu hỏi (tâm tư, đề xuất)")
     asker_name = StringField("Người hỏi (không bắt buộc)")
     asker_position = StringField("Chức vụ (không bắt buộc)")
 
 
-class PasteForm(FlaskForm):
+class PasteForm(Form):
     topic = _topic_field("Chủ đề cho các câu hỏi dán vào")
     text = TextAreaField("Các câu hỏi, mỗi câu một dòng (đoạn)")
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     file = FileField("Tệp Excel theo mẫu (.xlsx)")
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     status = HiddenField()
 
 
-class MergeForm(FlaskForm):
+class MergeForm(Form):
     target = IntegerField("Gộp vào câu số", validators=[Optional()])
 
 
-class WordingForm(FlaskForm):
+class WordingForm(Form):
     topic = _topic_field("Chủ đề")
     reading_text = TextAreaField("Nội dung đọc tại hội nghị (để trống: đọc nguyên văn)")
 
@@ -78,16 +78,16 @@ class VnDateField(DateField):
             raise ValueError("Ngày không hợp lệ (dd/mm/yyyy).") from None
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     answer = TextAreaField("Trả lời, cam kết của chủ trì")
     followup_agency = StringField("Cơ quan được giao theo dõi, giải quyết")
     followup_due = VnDateField("Hạn xử lý", validators=[Optional()])
     answered = BooleanField("Đã trả lời", default=True)
 
 
-class PresentForm(FlaskForm):
+class PresentForm(Form):
     target = HiddenField()
 
 
-class FollowupForm(FlaskForm):
+class FollowupForm(Form):
     done = HiddenField()

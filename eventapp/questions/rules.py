@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 
 from eventapp.events.rules import room_left, shortfall
-from eventapp.text import fold
+from eventapp.text import clean, fold
 
 from .models import QuestionStatus
 
@@ -40,25 +40,17 @@ def msg_unknown_topic(value: object) -> str:
 
 # --- Text ------------------------------------------------------------------------------------
 
-_INLINE_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
 _MANY_BREAKS = re.compile(r"\n{3,}")
 
 
 def normalise_content(text: str | None) -> str:
-    """NFC text with control characters removed, spaces collapsed inside lines, at most one
-    blank line between paragraphs, and no outer whitespace."""
-    if not text:
-        return ""
-    text = unicodedata.normalize("NFC", str(text)).replace("\r\n", "\n").replace("\r", "\n")
-    text = "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) != "Cc"
-                   or ch == "\t")
-    lines = [_INLINE_SPACE.sub(" ", line).strip() for line in text.split("\n")]
-    return _MANY_BREAKS.sub("\n\n", "\n".join(lines)).strip()
+    """The question as stored: ``text.clean`` keeping paragraphs (one blank line at most)."""
+    return _MANY_BREAKS.sub("\n\n", clean(None if text is None else str(text), multiline=True))
 
 
 def normalise_line(text: str | None) -> str:
-    """A one-line value (asker's name, position): NFC, single spaces."""
-    return _INLINE_SPACE.sub(" ", normalise_content(text).replace("\n", " ")).strip()
+    """A one-line value (asker's name, position): ``text.clean``."""
+    return clean(None if text is None else str(text))
 
 
 def content_problem(content: str) -> str | None:

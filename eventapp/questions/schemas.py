@@ -7,7 +7,7 @@ shares); the schema checks the shape, so one answer lists every field's problem 
 
 from __future__ import annotations
 
-from eventapp.schemas import Schema, fields, one_of
+from eventapp.schemas import MULTILINE, Schema, fields, one_of
 
 from .models import QuestionStatus
 from .rules import MAX_ASKER, MAX_CONTENT
@@ -19,7 +19,7 @@ class QuestionCreate(Schema):
     topic = fields.String(required=True, metadata={
         "description": "Tên chủ đề (không phân biệt hoa thường, dấu) hoặc số thứ tự của chủ đề."})
     content = fields.String(required=True, metadata={
-        "description": "Nội dung câu hỏi", "maxLength": MAX_CONTENT})
+        "description": "Nội dung câu hỏi", "maxLength": MAX_CONTENT, **MULTILINE})
     asker_name = fields.String(load_default="", allow_none=True,
                                metadata={"maxLength": MAX_ASKER, "description": "Người hỏi"})
     asker_position = fields.String(load_default="", allow_none=True,

@@ -195,7 +195,8 @@ def template_file(event: Event):
 
 def drafts_from_upload(event: Event, data: bytes) -> list[Draft]:
     """Rows of an uploaded template; every bad row is reported, nothing is kept."""
-    rows = read_rows(data, TEMPLATE_HEADERS, max_rows=rules.MAX_BATCH)
+    rows = read_rows(data, TEMPLATE_HEADERS, max_rows=rules.MAX_BATCH,
+                     multiline=[TEMPLATE_HEADERS[1]])
     if not rows:
         raise ImportErrors([], "Tệp không có câu hỏi nào (dòng 2 trở đi đều trống).")
     topic_header, content_header, name_header, position_header = TEMPLATE_HEADERS

@@ -3,11 +3,12 @@ real validation (the same rules as the API and the Excel import)."""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from eventapp.forms import Form
 
 
 class CheckboxesField(SelectMultipleField):
@@ -15,7 +16,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class AttendeeForm(FlaskForm):
+class AttendeeForm(Form):
     full_name = StringField("Họ và tên", validators=[Length(max=200, message="Tối đa 200 ký tự.")])
     position = StringField("Chức vụ", validators=[Length(max=200, message="Tối đa 200 ký tự.")])
     workplace = StringField("Trường / nơi công tác",
@@ -30,7 +31,7 @@ class AttendeeForm(FlaskForm):
                        validators=[Length(max=64, message="Tối đa 64 ký tự.")])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField("Tệp Excel (.xlsx)", validators=[FileRequired("Chọn tệp Excel để tải lên.")])
     #: Organizers only: the unit whose delegates the file lists ("" = invited guests).
     unit = SelectField("Đơn vị", validate_choice=False)
@@ -46,7 +47,7 @@ class VnDateField(DateField):
             raise ValueError("Ngày không hợp lệ.") from None
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     issuer_parent = StringField("Cơ quan chủ quản (dòng trên)",
                                 validators=[Length(max=200, message="Tối đa 200 ký tự.")])
     issuer = TextAreaField("Cơ quan ban hành (có thể 2 dòng)",

@@ -94,3 +94,58 @@ def test_too_many_rows_is_refused():
     with pytest.raises(BadWorkbook) as caught:
         read_rows(data, ["Mã đơn vị"], max_rows=50)
     assert "quá nhiều dòng" in caught.value.message
+
+
+def test_no_stored_text_can_make_the_writer_fail():
+    """Values stored before cleaning existed (controls, a lone surrogate, bidi overrides)
+    are written without the characters a worksheet cannot hold."""
+    stored = ["Nguyễn\x00 Văn\x1b An", "Lê\ud800 Bình", "\u202eTrần\u202c Cúc", "tab\there",
+              "\x08=1+1", "dòng 1\ndòng 2"]
+    builder = XlsxBuilder()
+    builder.add_sheet("Nhật\x00 ký", [Column("Nội\x01 dung", 30)], [[s] for s in stored])
+    ws = load_workbook(builder.to_bytes()).active
+    assert ws["B1"].value == "Nội dung"
+    assert [ws.cell(row=r, column=2).value for r in range(2, 8)] == [
+        "Nguyễn Văn An", "Lê Bình", "Trần Cúc", "tab\there", "=1+1", "dòng 1\ndòng 2"]
+    assert ws["B6"].data_type == "s"  # what was behind a control still is not a formula
+
+
+def _with_sheet(sheet_xml: str) -> bytes:
+    template_file = zipfile.ZipFile(io.BytesIO(_xlsx([["Mã đơn vị"], ["A"]])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in template_file.infolist():
+            data = sheet_xml.encode() if item.filename == "xl/worksheets/sheet1.xml" \
+                else template_file.read(item)
+            archive.writestr(item.filename, data)
+    return out.getvalue()
+
+
+SHEET = ('<?xml version="1.0" encoding="UTF-8"?>{doctype}<worksheet xmlns="http://schemas.'
+         'openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+         '<row r="1"><c r="A1" t="inlineStr"><is><t>Mã đơn vị</t></is></c></row>{rows}')
+BOMB = ('<!DOCTYPE lolz [<!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">'
+        + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'
+                  for i in range(9)) + "]>")
+
+
+@pytest.mark.parametrize("sheet", [
+    SHEET.format(doctype="", rows='<row r="2"><c r="A2" t="inlineStr"><is><t>x</t></is>'),
+    SHEET.format(doctype="", rows='<row r="2"><c r="A2" t="n"><v>1e99999x</v></c></row>'
+                                  "</sheetData></worksheet>"),
+    SHEET.format(doctype=BOMB, rows='<row r="2"><c r="A2" t="inlineStr"><is><t>&j;</t></is>'
+                                    "</c></row></sheetData></worksheet>"),
+], ids=["cut-after-header", "bad-number", "entity-bomb"])
+def test_a_damaged_sheet_body_is_a_vietnamese_refusal(sheet):
+    with pytest.raises(BadWorkbook) as caught:
+        read_rows(_with_sheet(sheet), ["Mã đơn vị"])
+    assert caught.value.status == 422
+    assert "Không đọc được tệp Excel" in caught.value.message
+
+
+def test_cells_are_cleaned_once_on_the_way_in():
+    data = _xlsx([["Mã đơn vị", "Nội dung"],
+                  ["\u200bBA\u00adTRI\ufeff ", " Dòng 1\u202e \nDòng  2 "],
+                  ["\u200b\u3164", "\u00ad"]])
+    rows = read_rows(data, ["Mã đơn vị", "Nội dung"], multiline=["Nội dung"])
+    assert rows == [(2, {"Mã đơn vị": "BATRI", "Nội dung": "Dòng 1\nDòng 2"})]

@@ -101,3 +101,11 @@ def fingerprint() -> str:
 
 def slug_of(path: str) -> str:
     return re.sub(r"/\d+", "/<id>", path)
+
+
+def url_for_rule(rule: str, params: dict) -> str:
+    """A URL-map rule with its ``<converter:name>`` parts filled from ``params``."""
+    def fill(match):
+        return str(params[match.group(1)])
+
+    return re.sub(r"<(?:[a-z]+(?:\([^)]*\))?:)?(\w+)>", fill, rule)

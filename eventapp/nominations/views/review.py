@@ -14,13 +14,15 @@ from eventapp.nominations import eligibility as el
 from eventapp.nominations import exports, review, services
 from eventapp.nominations.models import EDITABLE, STATUS_LABELS, Nomination, NominationStatus
 from eventapp.nominations.views import NOMINATION, bp
+from eventapp.params import storable_int, whole_number
 from eventapp.policy import EVENT, policy
+from eventapp.text import clean
 from eventapp.views import send_xlsx
 
 
 def review_index(event: Event):
     """Every dossier units sent, with its automatic result and decision (``index`` calls it)."""
-    unit_id = request.args.get("unit", type=int)
+    unit_id = request.args.get("unit", type=storable_int)
     status = request.args.get("status") or None
     if status not in {s.value for s in NominationStatus}:
         status = None
@@ -54,7 +56,8 @@ def review_detail(event: Event, nomination: Nomination, errors: dict | None = No
 @policy(Role.organizer, load=NOMINATION)
 def return_dossier(event: Event, nomination: Nomination):
     try:
-        review.return_dossier(nomination, request.form.get("return_reason", ""), current_user)
+        review.return_dossier(nomination, clean(request.form.get("return_reason"), multiline=True),
+                              current_user)
     except Invalid as error:
         flash(" ".join(error.fields.values()), "danger")
         return review_detail(event, nomination, {"return_reason": error.fields.get("reason")}), 422
@@ -71,7 +74,7 @@ def decide(event: Event, nomination: Nomination):
     checks = {code: request.form.get(f"check-{code}") == "1" for code in el.MANUAL_CRITERIA}
     try:
         review.decide(nomination, request.form.get("decision", ""),
-                      request.form.get("reason", ""), checks, current_user)
+                      clean(request.form.get("reason"), multiline=True), checks, current_user)
     except Invalid as error:
         flash(" ".join(error.fields.values()), "danger")
         return review_detail(event, nomination, error.fields), 422
@@ -89,8 +92,9 @@ def honorees(event: Event):
     """The list read at the ceremony; the organizer numbers the reading order."""
     errors = {}
     if request.method == "POST":
-        orders = {int(k.split("-", 1)[1]): v for k, v in request.form.items()
-                  if k.startswith("order-") and k.split("-", 1)[1].isdecimal()}
+        orders = {whole_number(k.removeprefix("order-")): v for k, v in request.form.items()
+                  if k.startswith("order-")}
+        orders.pop(None, None)
         try:
             review.set_reading_order(event, orders, current_user)
         except Invalid as error:
@@ -116,7 +120,7 @@ def certificate_settings(event: Event):
     settings = review.certificate_settings(event)
     errors = {}
     if request.method == "POST":
-        values = {k: request.form.get(k, "") for k in review.CERTIFICATE_FIELDS}
+        values = {k: clean(request.form.get(k)) for k in review.CERTIFICATE_FIELDS}
         try:
             values["signed_on"] = date.fromisoformat(values["signed_on"]) \
                 if values["signed_on"] else None

@@ -10,6 +10,7 @@ from flask import flash, jsonify, redirect, render_template, request, send_file,
 from flask_login import current_user
 
 from eventapp.accounts.models import Role
+from eventapp.api import json_data
 from eventapp.errors import DomainError, Invalid
 from eventapp.events import services as events
 from eventapp.events.models import Event
@@ -18,6 +19,7 @@ from eventapp.nominations import access, forms, services, uploads
 from eventapp.nominations import eligibility as el
 from eventapp.nominations.models import EDITABLE, NominationStatus
 from eventapp.nominations.views import FILE, NOMINATION, bp
+from eventapp.params import whole_number
 from eventapp.policy import EVENT, load_object, policy
 
 __all__ = ["bp"]
@@ -87,10 +89,12 @@ def _edit(event: Event, nomination):
 @policy(Role.unit, load=EVENT, allow=access.may_file)
 def preview(event: Event):
     """Live eligibility while editing (JSON, session + CSRF header)."""
-    body = request.get_json(silent=True) or {}
+    body = json_data()
+    if not isinstance(body, dict):
+        raise Invalid({"_schema": "Nội dung gửi lên phải là một đối tượng JSON."})
     nomination = None
-    if str(body.get("nomination_id") or "").isdecimal():
-        nomination = load_object(NOMINATION, event, int(body["nomination_id"]))
+    if (nomination_id := whole_number(body.get("nomination_id"))) is not None:
+        nomination = load_object(NOMINATION, event, nomination_id)
     try:
         result = services.preview(event, current_user.unit, forms.from_json(body), nomination)
     except Invalid as error:

@@ -8,9 +8,11 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_login import current_user
 
 from eventapp.accounts.models import Role
-from eventapp.errors import DomainError
+from eventapp.api import json_data
+from eventapp.errors import DomainError, Invalid
 from eventapp.events.models import Event
 from eventapp.forms import EmptyForm
+from eventapp.params import storable_int, whole_number
 from eventapp.policy import EVENT, policy
 from eventapp.views import apply_errors
 
@@ -22,8 +24,8 @@ from . import QUESTION, back, bp
 
 def _filters(event: Event) -> moderation.Filters:
     args = request.args
-    return moderation.Filters(topic_id=args.get("topic", type=int),
-                              unit_id=args.get("unit", type=int),
+    return moderation.Filters(topic_id=args.get("topic", type=storable_int),
+                              unit_id=args.get("unit", type=storable_int),
                               status=args.get("status", ""), text=args.get("q", "")[:200])
 
 
@@ -31,7 +33,7 @@ def _filters(event: Event) -> moderation.Filters:
 @policy(Role.organizer, load=EVENT)
 def moderate(event: Event):
     filters = _filters(event)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = max(request.args.get("page", 1, type=storable_int), 1)
     questions, total = moderation.search(event, filters, page)
     merged = moderation.askers(questions)
     hints, others = moderation.live_suggestions(event, questions)
@@ -142,9 +144,13 @@ def order(event: Event):
     """GET: the selected questions in order. POST (JSON ``{"order": [ids]}``, from the
     drag-and-drop script with the CSRF header): save a new order."""
     if request.method == "POST":
-        data = request.get_json(silent=True) or {}
         try:
-            moderation.reorder(event, data.get("order") or [], user=current_user)
+            data = json_data()
+            order = data.get("order") if isinstance(data, dict) else None
+            ids = [whole_number(i) for i in order] if isinstance(order, list) else [None]
+            if None in ids:
+                raise Invalid({"order": "Danh sách thứ tự không hợp lệ."})
+            moderation.reorder(event, ids, user=current_user)
         except DomainError as error:
             return jsonify(error.payload()), error.status
         return jsonify({"ok": True})

@@ -18,6 +18,7 @@ from eventapp.events.services import effective_deadline, is_open_for
 from eventapp.events.summaries import Summary
 from eventapp.extensions import db
 from eventapp.forms import EmptyForm
+from eventapp.params import storable_int
 from eventapp.policy import EVENT, policy
 from eventapp.registration import access, checkins, exports, imports, printing, queries, services
 from eventapp.registration.catalog import Catalog
@@ -43,8 +44,7 @@ def _can_change(event, unit_id) -> bool:
 
 
 def _page_number() -> int:
-    value = request.args.get("page", "1")
-    return int(value) if value.isdecimal() and int(value) > 0 else 1
+    return request.args.get("page", 1, type=storable_int)
 
 
 def page_links(page: int, pages: int) -> list[int | None]:
