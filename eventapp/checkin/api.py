@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import g, jsonify, request
 
-from eventapp.api import api_blueprint, json_body, load, operation
+from eventapp.api import api_blueprint, json_data, load, operation
 from eventapp.checkin import queries, reports, services
 from eventapp.checkin.access import STAFF
 from eventapp.checkin.schemas import CheckinRequest, CheckinResult, StatsQuery, StatsResult
@@ -40,10 +40,10 @@ def checkin(slug: str):
 def _scan_body() -> dict:
     """The scan's body: the usual one through the schema's fast path, anything else
     through the schema itself (and its Vietnamese messages)."""
-    data = request.get_json(silent=True)
+    data = json_data()  # refuses what is not JSON, or nested too deep, like every route
     if isinstance(data, dict) and (body := CheckinRequest.fast_load(data)) is not None:
         return body
-    return json_body(CheckinRequest)
+    return load(CheckinRequest, data)
 
 
 @bp.get("/events/<slug>/checkin/stats")
