@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from eventapp.accounts.models import Role
+from eventapp.audit import search
 from eventapp.clock import now
 from eventapp.extensions import db
 from eventapp.formatting import local
-from eventapp.ops import auditlog
 from eventapp.policy import policy
 from eventapp.views import send_xlsx
 
@@ -22,25 +22,25 @@ def _tz() -> str:
 @bp.get("/")
 @policy(Role.organizer)
 def index():
-    filters, errors = auditlog.parse_filters(request.args)
+    filters, errors = search.parse_filters(request.args)
     page = None
     if not errors:
-        page = db.paginate(auditlog.search(filters, _tz()), page=filters.page,
-                           per_page=auditlog.PER_PAGE, error_out=False)
-    choices = auditlog.filter_choices()
+        page = db.paginate(search.search(filters, _tz()), page=filters.page,
+                           per_page=search.PER_PAGE, error_out=False)
+    choices = search.filter_choices()
     return render_template(
         "audit/index.html", filters=filters, errors=errors, page=page, args=request.args,
         choices=choices, titles={e.id: e.title for e in choices["events"]},
-        changes=lambda entry: auditlog.changes(entry.before, entry.after, _tz()),
-        action_label=auditlog.action_label, none_value=auditlog.NONE)
+        changes=lambda entry: search.changes(entry.before, entry.after, _tz()),
+        action_label=search.action_label, none_value=search.NONE)
 
 
 @bp.get("/export.xlsx")
 @policy(Role.organizer)
 def export():
-    filters, errors = auditlog.parse_filters(request.args)
+    filters, errors = search.parse_filters(request.args)
     if errors:
         flash("Bộ lọc không hợp lệ: " + " ".join(errors.values()), "danger")
         return redirect(url_for(".index", **request.args))
     day = local(now(), _tz()).strftime("%Y%m%d-%H%M")
-    return send_xlsx(auditlog.export(filters, _tz()), f"nhat-ky-thay-doi-{day}.xlsx")
+    return send_xlsx(search.export(filters, _tz()), f"nhat-ky-thay-doi-{day}.xlsx")

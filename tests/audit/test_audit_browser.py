@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from openpyxl import load_workbook
 
+from tests.audit.test_audit_page import history  # noqa: F401  (fixture)
 from tests.conftest import browser_login
-from tests.ops.test_audit_page import history  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 

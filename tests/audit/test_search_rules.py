@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eventapp.ops import auditlog
-from eventapp.ops.auditlog import NONE, AuditFilters, parse_filters
+from eventapp.audit import search as auditlog
+from eventapp.audit.search import NONE, AuditFilters, parse_filters
 from eventapp.text import fold
 
 TZ = "Asia/Ho_Chi_Minh"

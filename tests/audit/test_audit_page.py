@@ -34,6 +34,7 @@ def history(app, event, users, set_now):
     grant_extension(event, batri, "questions", datetime(2020, 2, 8, 10, 0, tzinfo=UTC),
                     "Bổ sung câu hỏi", organizer)
     set_now(None)
+    db.session.commit()  # as each organizer's request would have
     return {"organizer": organizer}
 
 
