@@ -46,6 +46,7 @@ def test_unit_submits_and_organizer_moderates_merges_and_presents(
     services.submit(event, services.unit_by_code(event, "BINHDAI"), [services.draft_or_invalid(
         event, content="De nghi tinh tang phu cap cho giao vien Tong phu trach Doi",
         topic="2")], user=users["organizer"])
+    db.session.commit()  # as the organizer's request would
 
     # --- the organizer ----------------------------------------------------------------------
     page.click("text=Đăng xuất")
