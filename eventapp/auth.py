@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import secrets
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -17,6 +18,7 @@ from flask import abort, g, has_request_context, request
 from flask_login import current_user, login_required
 
 from eventapp.accounts.models import ApiToken, Role, User, display_name
+from eventapp.clock import now
 from eventapp.errors import DomainError, Forbidden, NotFound
 from eventapp.events.models import Event, EventUnit
 from eventapp.extensions import db, login_manager
@@ -24,8 +26,12 @@ from eventapp.prepared import Prepared, hot_connection
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdecimal() else None
+def _load_user(login_key: str) -> User | None:
+    """The user of a live login session (accounts/sessions.py); a revoked or expired
+    session, or a deactivated user, is anonymous."""
+    from eventapp.accounts.sessions import user_for_key
+
+    return user_for_key(login_key)
 
 
 def acting_user() -> User | None:
@@ -62,10 +68,11 @@ organizer_required = roles_required(Role.organizer)
 
 # --- API tokens -----------------------------------------------------------------------
 
-def issue_token(user: User, label: str = "") -> str:
+def issue_token(user: User, label: str = "", expires_at: datetime | None = None) -> str:
     """Create a token for ``user``; the caller must show it now: only its hash is kept."""
     token = "ea_" + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user=user, token_hash=ApiToken.digest(token), label=label))
+    db.session.add(ApiToken(user=user, token_hash=ApiToken.digest(token), label=label,
+                            expires_at=expires_at))
     return token
 
 
@@ -75,6 +82,9 @@ class Unauthorized(DomainError):
 
 
 BAD_TOKEN = "Thiếu hoặc sai mã truy cập (Authorization: Bearer …)."
+#: "Last used" is written at most this often per token: the door's scans must not add a
+#: write to every request.
+TOKEN_TOUCH_EVERY = timedelta(minutes=1)
 
 
 class TokenHolder(NamedTuple):
@@ -92,27 +102,44 @@ class TokenHolder(NamedTuple):
 
 
 _users, _tokens = User.__table__, ApiToken.__table__
-#: One indexed lookup from the token's hash to its active user (the token row is not needed).
+#: One indexed lookup from the token's hash to its active user and the token's last use.
 TOKEN_HOLDER = Prepared(
-    sa.select(_users.c.id, _users.c.role, _users.c.unit_id, _users.c.full_name, _users.c.email)
+    sa.select(_users.c.id, _users.c.role, _users.c.unit_id, _users.c.full_name, _users.c.email,
+              _tokens.c.id.label("token_id"), _tokens.c.last_used_at)
     .join_from(_users, _tokens, _tokens.c.user_id == _users.c.id)
     .where(_tokens.c.token_hash == sa.bindparam("token_hash"), _tokens.c.revoked_at.is_(None),
+           sa.or_(_tokens.c.expires_at.is_(None),
+                  _tokens.c.expires_at > sa.bindparam("now", type_=_tokens.c.expires_at.type)),
            _users.c.active.is_(True)))
+TOKEN_USED = Prepared(
+    sa.update(_tokens).where(_tokens.c.id == sa.bindparam("token_id"))
+    .values(last_used_at=sa.bindparam("moment", type_=_tokens.c.last_used_at.type))
+    .returning(_tokens.c.id))
 
 
 def token_holder() -> TokenHolder | None:
-    """The holder of the request's ``Authorization: Bearer`` token, if it is valid.
+    """The holder of the request's ``Authorization: Bearer`` token, if it is live.
 
     A prepared statement on the thread's hot connection, outside the ORM session: every
-    API call — above all each scan at the door — pays for this lookup.
+    API call — above all each scan at the door — pays for this lookup. "Last used" is
+    written at most once a minute per token.
     """
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    row = TOKEN_HOLDER.first(hot_connection(db.engine),
-                             {"token_hash": ApiToken.digest(token.strip())})
-    return TokenHolder(*row) if row is not None else None
+    moment = now()
+    connection = hot_connection(db.engine)
+    row = TOKEN_HOLDER.first(connection, {"token_hash": ApiToken.digest(token.strip()),
+                                          "now": moment})
+    if row is None:
+        return None
+    if (row.last_used_at is None or moment - row.last_used_at >= TOKEN_TOUCH_EVERY) \
+            and not db.session().in_transaction():
+        # Autocommit, one statement; skipped while this request's ORM transaction is open
+        # (on SQLite it may hold the write lock this statement would wait for).
+        TOKEN_USED.all(connection, {"token_id": row.token_id, "moment": moment})
+    return TokenHolder(*row[:5])
 
 
 def api_user() -> User:
