@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from eventapp.accounts.models import ApiToken
 from eventapp.extensions import db
+
 API = "/api/v1/events/doi-thoai-2020/questions"
 
 
