@@ -11,7 +11,7 @@ from eventapp import audit
 from eventapp.accounts import sessions
 from eventapp.accounts.models import ApiToken, Role, User
 from eventapp.clock import now
-from eventapp.database import lock
+from eventapp.database import write_lock
 from eventapp.errors import Invalid, NotFound
 from eventapp.extensions import db
 from eventapp.units.models import Unit
@@ -49,6 +49,7 @@ def create_user(email: str, role: str, password: str, *, unit_code: str | None =
                  + (" — cấp quyền Ban tổ chức" if role == Role.organizer else ""),
                  after={"email": email, "role": role, "unit": unit.code if unit else None},
                  user=actor)
+    db.session.flush()
     return user
 
 
@@ -57,7 +58,7 @@ def update_user(user: User, *, role: str, unit_code: str | None, full_name: str,
                 organizer_confirmed: bool = True) -> User:
     """Change an account. A password reset or a deactivation ends every login session of
     the account; a password reset also revokes its API tokens."""
-    lock(user)
+    _lock(user)
     errors: dict[str, str] = {}
     _check_role(role, organizer_confirmed or user.role == Role.organizer, errors)
     unit = _unit_for(role, unit_code, errors)
@@ -113,6 +114,13 @@ def log_out_everywhere(user: User, actor) -> int:
     return ended
 
 
+def _lock(row) -> None:
+    """``database.lock`` for rows loaded with a joined relationship (PostgreSQL refuses FOR
+    NO KEY UPDATE across the outer join): lock by id, then re-read."""
+    write_lock(db.session, type(row), row.id)
+    db.session.refresh(row)
+
+
 def _check_role(role: str, organizer_confirmed: bool, errors: dict) -> None:
     if role not in {r.value for r in Role}:
         errors["role"] = "Vui lòng chọn vai trò: Ban tổ chức, Đơn vị hoặc Tổ đón tiếp."
@@ -152,7 +160,7 @@ def token_expiry(days: int | None):
 
 
 def revoke_token(token: ApiToken, actor=None) -> None:
-    lock(token)
+    _lock(token)
     if token.revoked_at is not None:
         return
     token.revoked_at = now()
