@@ -129,3 +129,14 @@ def test_the_database_store_counts_per_address_failures(app, users, tmp_path):
     for i in range(3):
         assert _attempt(client, f"khach{i}@test.vn").status_code == 200
     assert _attempt(client, "batri@test.vn", PASSWORD).status_code == 429
+
+
+def test_logins_failures_and_lockouts_are_on_the_audit_page(app, users, login, client):
+    guesser = app.test_client()
+    for _ in range(5):
+        _attempt(guesser, "batri@test.vn")
+    login(users["organizer"])
+    html = client.get("/audit/", query_string={"q": "batri@test.vn"}).get_data(as_text=True)
+    assert "Đăng nhập: sai mật khẩu" in html and "Đăng nhập: tạm khóa tài khoản" in html
+    html = client.get("/audit/", query_string={"action": "auth.login"}).get_data(as_text=True)
+    assert "Đăng nhập: btc@test.vn" in html
