@@ -162,5 +162,6 @@ class LoginThrottle(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(sa.String(300), unique=True)
     failures: Mapped[int] = mapped_column(default=0)
+    #: ``ip:``: when the current window began; ``account:``: the last failure.
     window_start: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

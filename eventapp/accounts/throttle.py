@@ -9,9 +9,10 @@
 - Per account (always in the database): after ``LOGIN_ACCOUNT_FREE_FAILURES`` (5)
   consecutive wrong passwords the account refuses logins for ``LOGIN_ACCOUNT_DELAY`` (30 s),
   doubling with each further failure up to ``LOGIN_ACCOUNT_MAX_DELAY`` (15 min); a
-  successful login clears it. Unknown e-mails are counted the same way, so a lock says
-  nothing about whether an account exists. A school behind one NAT address is thus not
-  locked out by one guesser: only the guessed account waits.
+  successful login clears it, and so does a day without failures. Unknown e-mails are
+  counted the same way, so a lock says nothing about whether an account exists. A school
+  behind one NAT address is thus not locked out by one guesser: only the guessed account
+  waits.
 
 ``RATELIMIT_ENABLED`` (default on) switches the per-address limit off (tests).
 Why not Flask-Limiter: its hooks run on every request of the app (a tenth of a door scan);
@@ -38,6 +39,8 @@ from eventapp.extensions import db
 
 EXTENSION = "eventapp.login_throttle"
 DATABASE = "database"
+#: Consecutive failures of an account are forgotten a day after the last one.
+ACCOUNT_FORGETS_AFTER = timedelta(days=1)
 
 
 def gunicorn_workers() -> int:
@@ -114,13 +117,17 @@ class LoginThrottle:
         """Count a wrong password for ``email``; the seconds of the lock it starts (0: none)."""
         config = current_app.config
         row = _counter(f"account:{email}")
+        moment = now()
+        if row.window_start + ACCOUNT_FORGETS_AFTER <= moment:
+            row.failures = 0  # a slip of the finger last month does not count today
         row.failures += 1
+        row.window_start = moment  # for an account: its last failure
         over = row.failures - config["LOGIN_ACCOUNT_FREE_FAILURES"]
         if over < 0:
             return 0
         seconds = min(config["LOGIN_ACCOUNT_MAX_DELAY"],
                       config["LOGIN_ACCOUNT_DELAY"] * 2 ** min(over, 30))
-        row.locked_until = now() + timedelta(seconds=seconds)
+        row.locked_until = moment + timedelta(seconds=seconds)
         return seconds
 
     def account_succeeded(self, email: str) -> None:

@@ -140,3 +140,15 @@ def test_logins_failures_and_lockouts_are_on_the_audit_page(app, users, login, c
     assert "Đăng nhập: sai mật khẩu" in html and "Đăng nhập: tạm khóa tài khoản" in html
     html = client.get("/audit/", query_string={"action": "auth.login"}).get_data(as_text=True)
     assert "Đăng nhập: btc@test.vn" in html
+
+
+def test_failures_are_forgotten_a_day_after_the_last_one(app, users, set_now):
+    start = datetime.now(UTC)
+    set_now(start)
+    client = app.test_client()
+    for _ in range(4):
+        assert _attempt(client, "batri@test.vn").status_code == 200
+    set_now(start + timedelta(days=1, minutes=1))
+    for _ in range(4):  # four more: not nine in a row
+        assert _attempt(client, "batri@test.vn").status_code == 200
+    assert _attempt(client, "batri@test.vn", PASSWORD).status_code == 302
