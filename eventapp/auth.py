@@ -102,19 +102,27 @@ class TokenHolder(NamedTuple):
 
 
 _users, _tokens = User.__table__, ApiToken.__table__
-#: One indexed lookup from the token's hash to its active user and the token's last use.
+#: One indexed lookup from the token's hash to its active user, with the token's id and
+#: expiry (compared in Python: almost every token has none, and a NULL costs nothing).
 TOKEN_HOLDER = Prepared(
     sa.select(_users.c.id, _users.c.role, _users.c.unit_id, _users.c.full_name, _users.c.email,
-              _tokens.c.id.label("token_id"), _tokens.c.last_used_at)
+              _tokens.c.id.label("token_id"), _tokens.c.expires_at)
     .join_from(_users, _tokens, _tokens.c.user_id == _users.c.id)
     .where(_tokens.c.token_hash == sa.bindparam("token_hash"), _tokens.c.revoked_at.is_(None),
-           sa.or_(_tokens.c.expires_at.is_(None),
-                  _tokens.c.expires_at > sa.bindparam("now", type_=_tokens.c.expires_at.type)),
            _users.c.active.is_(True)))
+#: Written at most once a minute per token: the condition keeps other workers' writes of
+#: the same minute from changing the row again.
 TOKEN_USED = Prepared(
-    sa.update(_tokens).where(_tokens.c.id == sa.bindparam("token_id"))
+    sa.update(_tokens)
+    .where(_tokens.c.id == sa.bindparam("token_id"),
+           sa.or_(_tokens.c.last_used_at.is_(None),
+                  _tokens.c.last_used_at <= sa.bindparam("cutoff",
+                                                         type_=_tokens.c.last_used_at.type)))
     .values(last_used_at=sa.bindparam("moment", type_=_tokens.c.last_used_at.type))
     .returning(_tokens.c.id))
+#: When this process last wrote each token's "last used" (token hash → instant; the hash,
+#: not the id, since ids are reused by another database, e.g. after a restore).
+_touched: dict[str, datetime] = {}
 
 
 def token_holder() -> TokenHolder | None:
@@ -122,24 +130,33 @@ def token_holder() -> TokenHolder | None:
 
     A prepared statement on the thread's hot connection, outside the ORM session: every
     API call — above all each scan at the door — pays for this lookup. "Last used" is
-    written at most once a minute per token.
+    written at most once a minute per token and process, not on every scan.
     """
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    moment = now()
     connection = hot_connection(db.engine)
-    row = TOKEN_HOLDER.first(connection, {"token_hash": ApiToken.digest(token.strip()),
-                                          "now": moment})
+    digest = ApiToken.digest(token.strip())
+    row = TOKEN_HOLDER.first(connection, {"token_hash": digest})
     if row is None:
         return None
-    if (row.last_used_at is None or moment - row.last_used_at >= TOKEN_TOUCH_EVERY) \
-            and not db.session().in_transaction():
+    moment = now()
+    if row.expires_at is not None and row.expires_at <= moment:
+        return None
+    last = _touched.get(digest)
+    if (last is None or moment - last >= TOKEN_TOUCH_EVERY) and not _orm_transaction_open():
         # Autocommit, one statement; skipped while this request's ORM transaction is open
         # (on SQLite it may hold the write lock this statement would wait for).
-        TOKEN_USED.all(connection, {"token_id": row.token_id, "moment": moment})
+        _touched[digest] = moment
+        TOKEN_USED.all(connection, {"token_id": row.token_id, "moment": moment,
+                                    "cutoff": moment - TOKEN_TOUCH_EVERY})
     return TokenHolder(*row[:5])
+
+
+def _orm_transaction_open() -> bool:
+    """Without creating a session for a request that has none (the door's scan)."""
+    return db.session.registry.has() and db.session.registry().in_transaction()
 
 
 def api_user() -> User:
