@@ -9,6 +9,7 @@ cookie, so it needs no CSRF token. What each caller may do is declared per route
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -16,14 +17,19 @@ from flask import g, has_request_context, request
 from flask_login import current_user
 
 from eventapp.accounts.models import ApiToken, User, display_name
+from eventapp.clock import now
 from eventapp.errors import DomainError
 from eventapp.extensions import db, login_manager
 from eventapp.prepared import Prepared, request_connection
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdecimal() else None
+def _load_user(login_key: str) -> User | None:
+    """The user of a live login session (accounts/sessions.py); a revoked or expired
+    session, or a deactivated user, is anonymous."""
+    from eventapp.accounts.sessions import user_for_key
+
+    return user_for_key(login_key)
 
 
 def acting_user() -> User | None:
@@ -39,10 +45,11 @@ def acting_user() -> User | None:
 
 # --- API tokens -----------------------------------------------------------------------
 
-def issue_token(user: User, label: str = "") -> str:
+def issue_token(user: User, label: str = "", expires_at: datetime | None = None) -> str:
     """Create a token for ``user``; the caller must show it now: only its hash is kept."""
     token = "ea_" + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user=user, token_hash=ApiToken.digest(token), label=label))
+    db.session.add(ApiToken(user=user, token_hash=ApiToken.digest(token), label=label,
+                            expires_at=expires_at))
     return token
 
 
@@ -52,6 +59,9 @@ class Unauthorized(DomainError):
 
 
 BAD_TOKEN = "Thiếu hoặc sai mã truy cập (Authorization: Bearer …)."
+#: "Last used" is written at most this often per token: the door's scans must not add a
+#: write to every request.
+TOKEN_TOUCH_EVERY = timedelta(minutes=1)
 
 
 class TokenHolder(NamedTuple):
@@ -69,27 +79,61 @@ class TokenHolder(NamedTuple):
 
 
 _users, _tokens = User.__table__, ApiToken.__table__
-#: One indexed lookup from the token's hash to its active user (the token row is not needed).
+#: One indexed lookup from the token's hash to its active user, with the token's id and
+#: expiry (compared in Python: almost every token has none, and a NULL costs nothing).
 TOKEN_HOLDER = Prepared(
-    sa.select(_users.c.id, _users.c.role, _users.c.unit_id, _users.c.full_name, _users.c.email)
+    sa.select(_users.c.id, _users.c.role, _users.c.unit_id, _users.c.full_name, _users.c.email,
+              _tokens.c.id.label("token_id"), _tokens.c.expires_at)
     .join_from(_users, _tokens, _tokens.c.user_id == _users.c.id)
     .where(_tokens.c.token_hash == sa.bindparam("token_hash"), _tokens.c.revoked_at.is_(None),
            _users.c.active.is_(True)))
+#: Written at most once a minute per token: the condition keeps other workers' writes of
+#: the same minute from changing the row again.
+TOKEN_USED = Prepared(
+    sa.update(_tokens)
+    .where(_tokens.c.id == sa.bindparam("token_id"),
+           sa.or_(_tokens.c.last_used_at.is_(None),
+                  _tokens.c.last_used_at <= sa.bindparam("cutoff",
+                                                         type_=_tokens.c.last_used_at.type)))
+    .values(last_used_at=sa.bindparam("moment", type_=_tokens.c.last_used_at.type))
+    .returning(_tokens.c.id))
+#: When this process last wrote each token's "last used" (token hash → instant; the hash,
+#: not the id, since ids are reused by another database, e.g. after a restore).
+_touched: dict[str, datetime] = {}
 
 
 def token_holder() -> TokenHolder | None:
-    """The holder of the request's ``Authorization: Bearer`` token, if it is valid.
+    """The holder of the request's ``Authorization: Bearer`` token, if it is live.
 
-    A prepared statement on the request's autocommit connection, outside the ORM session: every
-    API call — above all each scan at the door — pays for this lookup.
+    A prepared statement on the request's autocommit connection, outside the ORM session:
+    every API call — above all each scan at the door — pays for this lookup. "Last used" is
+    written at most once a minute per token and process, not on every scan.
     """
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    row = TOKEN_HOLDER.first(request_connection(),
-                             {"token_hash": ApiToken.digest(token.strip())})
-    return TokenHolder(*row) if row is not None else None
+    connection = request_connection()
+    digest = ApiToken.digest(token.strip())
+    row = TOKEN_HOLDER.first(connection, {"token_hash": digest})
+    if row is None:
+        return None
+    moment = now()
+    if row.expires_at is not None and row.expires_at <= moment:
+        return None
+    last = _touched.get(digest)
+    if (last is None or moment - last >= TOKEN_TOUCH_EVERY) and not _orm_transaction_open():
+        # Autocommit, one statement; skipped while this request's ORM transaction is open
+        # (on SQLite it may hold the write lock this statement would wait for).
+        _touched[digest] = moment
+        TOKEN_USED.all(connection, {"token_id": row.token_id, "moment": moment,
+                                    "cutoff": moment - TOKEN_TOUCH_EVERY})
+    return TokenHolder(*row[:5])
+
+
+def _orm_transaction_open() -> bool:
+    """Without creating a session for a request that has none (the door's scan)."""
+    return db.session.registry.has() and db.session.registry().in_transaction()
 
 
 def api_user() -> User:

@@ -18,7 +18,8 @@ DEMO_PASSWORD = "doithoai2020"
 
 
 def register_cli(app: Flask) -> None:
-    for command in (init_db, create_user, create_token, import_event, demo):
+    for command in (init_db, create_user, create_token, revoke_token, import_event,
+                    demo):
         app.cli.add_command(command)
 
 
@@ -57,6 +58,7 @@ def init_db():
 def create_user(email, role, unit_code, full_name, password):
     """Create an account (prompts for the password when --password is absent)."""
     from eventapp.accounts.services import create_user as create
+    from eventapp.database import unit_of_work
 
     try:
         with unit_of_work():
@@ -68,20 +70,45 @@ def create_user(email, role, unit_code, full_name, password):
 
 @click.command("create-token")
 @click.argument("email")
-@click.option("--label", default="cli")
+@click.option("--label", default="cli", help="Nhãn để nhận ra và thu hồi mã.")
+@click.option("--days", type=int, default=None,
+              help="Số ngày hiệu lực (mặc định: không hết hạn).")
 @with_appcontext
-def create_token(email, label):
+def create_token(email, label, days):
     """Create an API token for EMAIL and print it alone on the last line."""
-    from eventapp.accounts.services import find_user
+    from eventapp.accounts.services import find_user, token_expiry
     from eventapp.auth import issue_token
-
-    user = find_user(email)
-    if user is None:
-        _fail(f"Không có tài khoản {email}.")
     with unit_of_work():
-        token = issue_token(user, label)
-    click.echo(f"Mã truy cập cho {user.email} (chỉ hiện một lần):")
+        user = find_user(email)
+        if user is None:
+            _fail(f"Không có tài khoản {email}.")
+        try:
+            expires_at = token_expiry(days)
+        except Invalid as error:
+            _fail(_invalid_message(error))
+        token = issue_token(user, label, expires_at)
+    until = f", hết hạn sau {days} ngày" if days else ""
+    click.echo(f"Mã truy cập “{label}” cho {user.email}{until} (chỉ hiện một lần):")
     click.echo(token)
+
+
+@click.command("revoke-token")
+@click.argument("email")
+@click.option("--label", required=True, help="Nhãn của mã cần thu hồi.")
+@with_appcontext
+def revoke_token(email, label):
+    """Revoke EMAIL's live API tokens labelled LABEL (they get 401 from then on)."""
+    from eventapp.accounts.services import find_user, revoke_tokens
+    from eventapp.database import unit_of_work
+
+    with unit_of_work():
+        user = find_user(email)
+        if user is None:
+            _fail(f"Không có tài khoản {email}.")
+        count = revoke_tokens(user, label)
+    if not count:
+        _fail(f"{user.email} không có mã truy cập nào còn hiệu lực với nhãn “{label}”.")
+    click.echo(f"Đã thu hồi {count} mã truy cập “{label}” của {user.email}.")
 
 
 def _load_definition(path: Path) -> dict:

@@ -7,6 +7,7 @@ variables (``SECRET_KEY``, ``DATABASE_URL``, ``EVENTAPP_*``), then ``test_config
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -41,10 +42,20 @@ class Defaults:
     DB_STATEMENT_TIMEOUT = 6
     DB_POOL_TIMEOUT = 10
     DB_KEEPALIVES_IDLE = 10
-    # Login throttling (accounts/throttle.py): memory:// counts per process; use
-    # redis://… with several workers or hosts.
-    RATELIMIT_STORAGE_URI = "memory://"
+    # Login throttling (accounts/throttle.py): failed logins per address are counted in
+    # the database (shared by every worker), or redis://…; memory:// counts per process
+    # and is refused with several gunicorn workers unless RATELIMIT_ALLOW_PER_PROCESS.
+    RATELIMIT_STORAGE_URI = "database"
+    RATELIMIT_ALLOW_PER_PROCESS = False
     LOGIN_RATE_LIMIT = "10 per minute"
+    # Per account: free wrong passwords, then a lock of DELAY seconds doubling each time.
+    LOGIN_ACCOUNT_FREE_FAILURES = 5
+    LOGIN_ACCOUNT_DELAY = 30
+    LOGIN_ACCOUNT_MAX_DELAY = 15 * 60
+    # "Ghi nhớ đăng nhập" lasts this many days (EVENTAPP_REMEMBER_DAYS); a login without
+    # it lasts PERMANENT_SESSION_LIFETIME. Both end at logout (accounts/sessions.py).
+    REMEMBER_DAYS = 14
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
     TIMEZONE = "Asia/Ho_Chi_Minh"
     UPLOAD_FOLDER: str | None = None  # default: <instance>/uploads
     # Storage per unit and event (nominations/uploads.py); letters are capped at 5.
@@ -92,6 +103,11 @@ def from_environment() -> dict:
                   if os.environ.get(env, "").strip()})
     if os.environ.get("EVENTAPP_PROXY_FIX", "").lower() in {"1", "true", "yes"}:
         found["PROXY_FIX"] = True
+    if os.environ.get("EVENTAPP_RATELIMIT_ALLOW_PER_PROCESS", "").lower() in {"1", "true", "yes"}:
+        found["RATELIMIT_ALLOW_PER_PROCESS"] = True
+    if os.environ.get("EVENTAPP_REMEMBER_DAYS", "").strip().isdecimal():
+        days = int(os.environ["EVENTAPP_REMEMBER_DAYS"])
+        found.update(REMEMBER_DAYS=days, REMEMBER_COOKIE_DURATION=timedelta(days=days))
     if os.environ.get("EVENTAPP_TLS", "").lower() in {"1", "true", "yes"}:
         found.update(TLS=True, SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
     return found

@@ -153,7 +153,9 @@ def make_user(app):
     from eventapp.accounts.services import create_user
 
     def make(email: str, role: str = "unit", unit: str | None = None):
-        return create_user(email, role, PASSWORD, unit_code=unit, full_name=email.split("@")[0])
+        user = create_user(email, role, PASSWORD, unit_code=unit, full_name=email.split("@")[0])
+        db.session.commit()  # services only flush; a live server must see the account
+        return user
 
     return make
 

@@ -1,4 +1,5 @@
-"""User (tài khoản) and ApiToken (mã truy cập API)."""
+"""User (tài khoản), LoginSession (phiên đăng nhập), ApiToken (mã truy cập API) and
+LoginThrottle (đếm lần đăng nhập sai)."""
 
 from __future__ import annotations
 
@@ -52,6 +53,15 @@ class User(UserMixin, db.Model):
 
     unit: Mapped[Unit | None] = relationship(lazy="joined")
 
+    #: The key of the login session this object was loaded for (not a column): what
+    #: Flask-Login keeps in the session and the remember cookie, so both die with the row.
+    login_key = None
+
+    def get_id(self) -> str:  # Flask-Login
+        if not self.login_key:
+            raise RuntimeError("log in through accounts.sessions.start(), not login_user alone")
+        return self.login_key
+
     def set_password(self, password: str) -> None:
         from flask import current_app
 
@@ -98,9 +108,60 @@ class ApiToken(db.Model):
     label: Mapped[str] = mapped_column(sa.String(100), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: None: never expires (``create-token --days N`` sets it).
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Updated at most once a minute (the door's scans must not write on every request).
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(lazy="joined")
 
     @staticmethod
     def digest(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
+
+    def is_live(self, at: datetime) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > at)
+
+
+class LoginSession(db.Model):
+    """One login on one browser (phiên đăng nhập). Its random key is what the session
+    cookie and the remember cookie carry; only the key's SHA-256 is stored, so a copy of
+    the database cannot log anybody in. Revoking the row ends both cookies."""
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"),
+                                         index=True)
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: Logged in with "Ghi nhớ đăng nhập": lasts REMEMBER_DAYS instead of one working day.
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    #: Updated at most once a minute.
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Logout, "đăng xuất mọi nơi", a password change or reset, or deactivation.
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    @staticmethod
+    def digest(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+
+class LoginThrottle(db.Model):
+    """Failed logins counted in the database, so every worker and host shares the count.
+
+    ``key`` is ``account:<email>`` (consecutive failures, then a lock that doubles) or
+    ``ip:<address>`` (failures in the current fixed window).
+    """
+
+    __tablename__ = "login_throttle"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(300), unique=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    #: ``ip:``: when the current window began; ``account:``: the last failure.
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

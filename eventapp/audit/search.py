@@ -32,7 +32,8 @@ MAX_QUERY = 200
 _OBJECTS = {"event": "Sự kiện", "session": "Buổi", "unit": "Đơn vị", "extension": "Gia hạn",
             "user": "Tài khoản", "attendee": "Đại biểu", "checkin": "Check-in",
             "nomination": "Hồ sơ vinh danh", "question": "Câu hỏi", "invitation": "Thư mời",
-            "topic": "Chủ đề", "cap": "Chỉ tiêu", "category": "Thành phần"}
+            "topic": "Chủ đề", "cap": "Chỉ tiêu", "category": "Thành phần",
+            "auth": "Đăng nhập", "token": "Mã truy cập API"}
 _VERBS = {"create": "tạo", "add": "thêm", "update": "sửa", "import": "nhập từ tệp",
           "delete": "xóa", "grant": "cấp", "revoke": "hủy", "register": "đăng ký",
           "cancel": "hủy", "submit": "gửi", "withdraw": "rút", "decide": "quyết định",
@@ -40,7 +41,10 @@ _VERBS = {"create": "tạo", "add": "thêm", "update": "sửa", "import": "nhậ
           "settings": "cài đặt", "reissue_code": "cấp lại mã", "file_add": "thêm tệp",
           "file_delete": "xóa tệp", "certificate": "giấy chứng nhận",
           "reading_order": "thứ tự đọc", "answer": "trả lời", "select": "chọn",
-          "merge": "gộp", "reorder": "sắp xếp"}
+          "merge": "gộp", "reorder": "sắp xếp", "login": "thành công",
+          "login_failed": "sai mật khẩu", "lockout": "tạm khóa tài khoản",
+          "logout": "đăng xuất", "logout_everywhere": "đăng xuất mọi nơi",
+          "password": "đổi mật khẩu"}
 _ISO_INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

@@ -83,8 +83,8 @@ def test_organizer_sees_who_did_what_with_before_and_after(app, users, history):
     ("ĐẶNG THÚC", 1),              # upper case with diacritics
     ("mat dien", 0),               # the reason is in before/after, not searched text
     ("huyen doan ba tri", 2),      # every word, anywhere: the summary of both grants
-    ("btc@test", 4),               # the person's e-mail: their account's creation and
-                                   # the three changes they made
+    ("btc@test", 5),               # the person's e-mail: their account's creation,
+                                   # the three changes they made, and their login
     ("thpt-dth", 1),               # the unit code in the summary
     ("50%_", 0),                   # LIKE wildcards are taken literally
 ])
@@ -99,10 +99,10 @@ def test_filters_by_person_event_and_local_date(app, users, event, history):
     everything = _rows(client.get("/audit/").get_data(as_text=True))
     assert everything == db.session.scalar(sa.select(sa.func.count(AuditEntry.id)))
     by_organizer = client.get("/audit/", query_string={"user": users["organizer"].id})
-    assert _rows(by_organizer.get_data(as_text=True)) == 3
+    assert _rows(by_organizer.get_data(as_text=True)) == 4  # three changes and the login
     # Entries made from the command line / fixtures (no person) are a choice too.
     system = client.get("/audit/?user=none").get_data(as_text=True)
-    assert _rows(system) == everything - 3
+    assert _rows(system) == everything - 4
     in_event = client.get("/audit/", query_string={"event": event.id}).get_data(as_text=True)
     assert _rows(in_event) == db.session.scalar(
         sa.select(sa.func.count(AuditEntry.id)).where(AuditEntry.event_id == event.id))

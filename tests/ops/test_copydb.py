@@ -93,6 +93,7 @@ def test_copy_db_moves_every_row_and_the_app_runs_on_postgresql(laptop, scratch_
 
         user = create_user("moi@test.vn", "checkin", PASSWORD)
         unit = save_unit(get_event("doi-thoai-2020"), None, "MOI", "Đơn vị mới", "other", user)
+        db.session.commit()
         assert user.id == 3 and unit.id == 19
         db.engine.dispose()
 

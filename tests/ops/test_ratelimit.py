@@ -1,5 +1,5 @@
-"""Login rate limiting: shared by every worker through Redis, keyed by the real client
-address behind the proxy.
+"""Login rate limiting: shared by every worker through the database (the default) or
+Redis, keyed by the real client address behind the proxy.
 
 What a shared store must prove is that separate processes count together, so the
 workers here are real gunicorn processes.
@@ -65,8 +65,9 @@ def worker_env(database_template, tmp_path):
     return make
 
 
-def _failed_login(browser: Http, server) -> tuple[int, str]:
-    status, _, body = browser.login(server.base, "khong-co@vi-du.vn", "sai-mat-khau")
+def _failed_login(browser: Http, server, attempt: int = 0) -> tuple[int, str]:
+    # A different e-mail each time: the per-address limit, not the per-account delay.
+    status, _, body = browser.login(server.base, f"khong-co-{attempt}@vi-du.vn", "sai-mat-khau")
     return status, body
 
 
@@ -76,10 +77,24 @@ def test_login_limit_is_shared_by_two_workers_through_redis(gunicorn, worker_env
     first, second = gunicorn(env), gunicorn(env)
     browser = Http()
     for attempt in range(LIMIT):
-        status, body = _failed_login(browser, (first, second)[attempt % 2])
+        status, body = _failed_login(browser, (first, second)[attempt % 2], attempt)
         assert status == 200 and "không đúng" in body, attempt
     for server in (first, second):
-        status, body = _failed_login(browser, server)
+        status, body = _failed_login(browser, server, 99)
+        assert status == 429
+        assert TOO_MANY in body
+
+
+def test_login_limit_is_shared_by_two_workers_through_the_database(gunicorn, worker_env):
+    """The default store needs no Redis: the counts live in the app's own database."""
+    env = worker_env("database", "")
+    first, second = gunicorn(env), gunicorn(env)
+    browser = Http()
+    for attempt in range(LIMIT):
+        status, body = _failed_login(browser, (first, second)[attempt % 2], attempt)
+        assert status == 200 and "không đúng" in body, attempt
+    for server in (first, second):
+        status, body = _failed_login(browser, server, 99)
         assert status == 429
         assert TOO_MANY in body
 
@@ -91,9 +106,9 @@ def test_without_a_shared_store_each_worker_counts_alone(gunicorn, worker_env, r
     first, second = gunicorn(env), gunicorn(env)
     browser = Http()
     for attempt in range(2 * LIMIT):
-        status, _ = _failed_login(browser, (first, second)[attempt % 2])
+        status, _ = _failed_login(browser, (first, second)[attempt % 2], attempt)
         assert status == 200, attempt
-    assert _failed_login(browser, first)[0] == 429
+    assert _failed_login(browser, first, 99)[0] == 429
 
 
 @pytest.mark.parametrize("proxy_fix", [True, False])

@@ -87,6 +87,7 @@ def test_worker_killed_mid_import_leaves_nothing_half_written(tmp_path):
             create_user("donvi@surge.test", "unit", PASSWORD, unit_code="U0000")
             from eventapp.extensions import db
 
+            db.session.commit()
             db.engine.dispose()
         data = _import_file()
         with gunicorn(env, workers=1, threads=1) as (base, master):

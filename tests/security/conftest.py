@@ -44,6 +44,7 @@ def owned(app, users, login, token_for, set_now):
                                 page=f"{base}/{nomination_id}", content_type="multipart/form-data")
     assert uploaded.status_code in (200, 302)
 
+    from eventapp.accounts.models import ApiToken
     from eventapp.checkin.models import CheckIn
     from eventapp.extensions import db
     from eventapp.nominations.models import NominationFile
@@ -58,5 +59,7 @@ def owned(app, users, login, token_for, set_now):
         "checkin_id": db.session.scalar(db.select(CheckIn.id)),
         "extension_id": ext.id, "session_id": event.sessions[0].id,
         "unit_id": users["unit_a"].unit_id, "user_id": users["unit_a"].id,
+        "token_id": db.session.scalar(db.select(ApiToken.id).where(
+            ApiToken.user_id == users["unit_a"].id)),
         "filename": "css/app.css",
     }

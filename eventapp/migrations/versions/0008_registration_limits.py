@@ -3,7 +3,7 @@ registration_category_setting (organizer-only categories), session_reservation (
 kept for the organizer's guests)
 
 Revision ID: 0008_registration_limits
-Revises: 0006_merge_domains
+Revises: 0007_login_sessions
 Create Date: 2026-11-29 17:30:00.000000
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008_registration_limits'
-down_revision = '0006_merge_domains'
+down_revision = '0007_login_sessions'
 branch_labels = None
 depends_on = None
 
