@@ -54,8 +54,15 @@ def safe_next(target: str | None) -> str | None:
 
 
 def apply_errors(form, error: DomainError) -> None:
-    """Show a service's refusal on the form: field messages under fields, the rest flashed."""
-    if isinstance(error, Invalid):
+    """Show a service's refusal on the page: field messages under the form's fields (when
+    there is a form), the rest flashed.
+
+    What the refused service had flushed is rolled back first, so the page shows what is
+    saved; with ``errors``' handlers and the request's unit of work
+    (``database.init_app``), this is the one place that rolls back.
+    """
+    db.session.rollback()
+    if isinstance(error, Invalid) and form is not None:
         leftovers = []
         for name, message in error.fields.items():
             field = getattr(form, name.split(".")[0], None)
@@ -84,15 +91,15 @@ def run_import(form, importer, done: str) -> tuple[bool, list[dict]]:
     try:
         count = importer(form.file.data.read())
     except DomainError as error:
-        db.session.rollback()
         return False, flash_import_errors(error)
     flash(done.format(count=count), "success")
     return True, []
 
 
 def flash_import_errors(error: DomainError) -> list[dict]:
-    """Flash an import refusal; returns the per-row errors for the template's table."""
-    flash(error.message, "danger")
+    """Flash an import refusal (nothing of it is kept); returns the per-row errors for the
+    template's table."""
+    apply_errors(None, error)
     return error.extra.get("rows", []) if isinstance(error, ImportErrors) else []
 
 

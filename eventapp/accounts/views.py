@@ -102,7 +102,6 @@ def my_account():
             services.change_own_password(user, form.current_password.data,
                                          form.new_password.data)
         except Invalid as error:
-            db.session.rollback()
             apply_errors(form, error)
         else:
             # Every session ended, this one too; this browser gets a fresh one.
@@ -139,7 +138,6 @@ def new_user():
                                         full_name=form.full_name.data or "", actor=current_user,
                                         organizer_confirmed=form.confirm_organizer.data)
         except Invalid as error:
-            db.session.rollback()
             apply_errors(form, error)
         else:
             flash(f"Đã tạo tài khoản {user.email}.", "success")
@@ -162,7 +160,6 @@ def edit_user(user_id: int):
                                  password=form.password.data or None, actor=current_user,
                                  organizer_confirmed=form.confirm_organizer.data)
         except Invalid as error:
-            db.session.rollback()
             apply_errors(form, error)
         else:
             flash(f"Đã lưu tài khoản {user.email}.", "success")

@@ -5,8 +5,6 @@ with undo, manual check-in and Excel report.
 
 from __future__ import annotations
 
-import functools
-
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -33,19 +31,6 @@ SESSION = Loader("session_key", "session", lambda event, key: event.session_by_k
                  lambda user, session: True, "Không tìm thấy phiên.", owned=False)
 
 
-def _json_errors(view):
-    """Page JSON endpoints answer refusals in JSON too (the scanner reads ``error``)."""
-    @functools.wraps(view)
-    def wrapped(*args, **kwargs):
-        try:
-            return view(*args, **kwargs)
-        except DomainError as error:
-            db.session.rollback()
-            return jsonify(error.payload()), error.status
-
-    return wrapped
-
-
 def _board_session(event: Event):
     """The session named in ``?session=``, else the one under way or next."""
     key = request.args.get("session")
@@ -58,10 +43,6 @@ def _board_session(event: Event):
     if session is None:
         abort(404)
     return session
-
-
-def _json_body(schema):
-    return json_body(schema)
 
 
 # --- Staff: landing page and scanner ----------------------------------------------------------
@@ -109,9 +90,8 @@ def codes(event: Event, session):
 
 @bp.post("/<slug>/scan/<session_key>/scan")
 @policy(*STAFF, load=SESSION)
-@_json_errors
 def scan(event: Event, session):
-    body = _json_body(PageScanRequest)
+    body = json_body(PageScanRequest)
     result = services.check_in_code(event, session, body["code"], staff=current_user,
                                     device=body["device"], scanned_at=body["scanned_at"],
                                     scan_id=body["scan_id"], offline=body["offline"])
@@ -120,7 +100,6 @@ def scan(event: Event, session):
 
 @bp.get("/<slug>/scan/<session_key>/search")
 @policy(*STAFF, load=SESSION)
-@_json_errors
 def search(event: Event, session):
     query = request.args.get("q", "")[:100]
     return jsonify({"results": lists.search(event, session, query)})
@@ -128,10 +107,9 @@ def search(event: Event, session):
 
 @bp.post("/<slug>/scan/<session_key>/attendees/<int:attendee_id>/checkin")
 @policy(*STAFF, load=SESSION)
-@_json_errors
 def attendee_checkin(event: Event, session, attendee_id: int):
     """Check in a person found by name at the door."""
-    body = _json_body(PageAttendeeCheckin)
+    body = json_body(PageAttendeeCheckin)
     result = services.check_in_attendee(event, session, attendee_id, staff=current_user,
                                         method=Method.search, device=body["device"],
                                         scan_id=body["scan_id"], scanned_at=body["scanned_at"],

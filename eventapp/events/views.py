@@ -169,7 +169,6 @@ def session_form(event: Event, session_id: int | None = None):
         try:
             services.save_session(event, session, values, current_user)
         except Invalid as error:
-            db.session.rollback()
             apply_errors(form, error)
         else:
             flash("Đã lưu phiên.", "success")
@@ -189,7 +188,6 @@ def extensions(event: Event):
                                      _aware(form.deadline.data, event.timezone),
                                      form.reason.data, current_user)
         except Invalid as error:
-            db.session.rollback()
             apply_errors(form, error)
         else:
             flash(f"Đã gia hạn cho {unit.name}.", "success")

@@ -91,6 +91,7 @@ def test_submit_until_one_second_before_the_deadline(clients, set_now):
     first = complete_dossier(unit)
     second = complete_dossier(unit, full_name="Trần Văn Bình")
     set_now(vn("2020-02-04T23:59:59"))
+    unit = clients("unit_a")  # a login lasts 12 h: the next evening is a new login
     assert submit(unit, first).status_code == 302
     n = db.session.get(Nomination, first)
     assert n.status == "submitted" and n.submitted_at == vn("2020-02-04T23:59:59")
@@ -109,6 +110,7 @@ def test_after_the_deadline_the_unit_only_reads(clients, set_now):
     unit = clients("unit_a")
     nomination_id = complete_dossier(unit)
     set_now(vn("2020-02-06T08:00:00"))
+    unit = clients("unit_a")  # days later: a new login
     assert unit.get(f"{BASE}/{nomination_id}").status_code == 200
     assert unit.get(f"{BASE}/{nomination_id}/edit").status_code == 302
     unit.post_form(f"{BASE}/{nomination_id}/edit", dossier_form(full_name="Đổi tên"),
@@ -140,6 +142,7 @@ def test_return_fix_and_resubmit_keeps_history(clients, before_deadline, set_now
     unit.post_form(f"{page}/edit", dossier_form(school="Trường Tiểu học An Thủy, Ba Tri"),
                    page=page)
     set_now(vn("2020-02-04T10:00:00"))
+    unit = clients("unit_a")  # days later: a new login
     assert submit(unit, nomination_id).status_code == 302
     db.session.expire_all()
     n = db.session.get(Nomination, nomination_id)
@@ -176,6 +179,7 @@ def test_extension_reopens_one_unit(clients, users, set_now, event):
     unit_a, unit_b = clients("unit_a"), clients("unit_b")
     a, b = create_dossier(unit_a), create_dossier(unit_b)
     set_now(vn("2020-02-06T08:00:00"))
+    unit_a, unit_b = clients("unit_a"), clients("unit_b")  # days later: new logins
     batri = db.session.scalar(sa.select(Unit).where(Unit.code == "BATRI"))
     grant_extension(event, batri, "nominations", vn("2020-02-08T00:00:00"), "Bão lũ",
                     users["organizer"])

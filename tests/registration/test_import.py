@@ -144,6 +144,7 @@ def test_unit_cannot_import_for_another_unit_or_after_the_deadline(client, users
     assert upload(client, workbook(rows), unit="BINHDAI").status_code == 302
     assert db.session.scalar(sa.select(Attendee.unit_id)) == users["unit_a"].unit_id
     set_now(AFTER_DEADLINE)
+    login(users["unit_a"])  # a week later: a new login (a login lasts 12 h)
     response = upload(client, workbook([["Trễ hạn", "", "", "tpt-doi", "1", "", ""]]))
     assert response.status_code == 422 and "Đã hết hạn" in response.get_data(as_text=True)
     assert count() == 1

@@ -116,6 +116,7 @@ def test_cancel_needs_csrf_and_the_deadline(client, users, login, add, set_now):
     db.session.refresh(attendee)
     assert attendee.is_active
     set_now(AFTER_DEADLINE)
+    login(users["unit_a"])  # a week later: a new login (a login lasts 12 h)
     html = client.get(f"{BASE}/").get_data(as_text=True)
     assert "Đã hết hạn lúc 00:00 10/02/2020" in html and "Thêm đại biểu" not in html
     assert ">Hủy<" not in html

@@ -17,7 +17,7 @@ from eventapp.nominations.views import NOMINATION, bp
 from eventapp.params import storable_int, whole_number
 from eventapp.policy import EVENT, policy
 from eventapp.text import clean
-from eventapp.views import send_xlsx
+from eventapp.views import apply_errors, send_xlsx
 
 
 def review_index(event: Event):
@@ -62,7 +62,7 @@ def return_dossier(event: Event, nomination: Nomination):
         flash(" ".join(error.fields.values()), "danger")
         return review_detail(event, nomination, {"return_reason": error.fields.get("reason")}), 422
     except DomainError as error:
-        flash(error.message, "danger")
+        apply_errors(None, error)
     else:
         flash(f"Đã trả lại hồ sơ {nomination.full_name} cho {nomination.unit.name}.", "info")
     return redirect(url_for(".detail", slug=event.slug, nomination_id=nomination.id))
@@ -79,7 +79,7 @@ def decide(event: Event, nomination: Nomination):
         flash(" ".join(error.fields.values()), "danger")
         return review_detail(event, nomination, error.fields), 422
     except DomainError as error:
-        flash(error.message, "danger")
+        apply_errors(None, error)
     else:
         flash("Đã lưu kết quả xét hồ sơ.", "success")
         return redirect(url_for(".index", slug=event.slug))

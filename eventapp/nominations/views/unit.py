@@ -21,6 +21,7 @@ from eventapp.nominations.models import EDITABLE, NominationStatus
 from eventapp.nominations.views import FILE, NOMINATION, bp
 from eventapp.params import whole_number
 from eventapp.policy import EVENT, load_object, policy
+from eventapp.views import apply_errors
 
 __all__ = ["bp"]
 
@@ -73,7 +74,7 @@ def _edit(event: Event, nomination):
             values, errors = forms.for_display(data), error.fields
             flash("Vui lòng sửa các ô được đánh dấu.", "danger")
         except DomainError as error:
-            flash(error.message, "danger")
+            apply_errors(None, error)
             values = forms.for_display(data)
         else:
             flash("Đã lưu hồ sơ. Hãy tải lên các tệp hồ sơ rồi bấm “Gửi hồ sơ”.", "success")
@@ -132,7 +133,7 @@ def _act(nomination, action, done: str):
     try:
         action(nomination, current_user)
     except DomainError as error:
-        flash(error.message, "danger")
+        apply_errors(None, error)
     else:
         flash(done, "success")
     return nomination
@@ -158,7 +159,7 @@ def delete(event: Event, nomination):
     try:
         services.delete_dossier(nomination, current_user)
     except DomainError as error:
-        flash(error.message, "danger")
+        apply_errors(None, error)
         return redirect(url_for(".detail", slug=event.slug, nomination_id=nomination.id))
     flash("Đã xóa hồ sơ nháp.", "info")
     return redirect(url_for(".index", slug=event.slug))
@@ -174,7 +175,7 @@ def upload(event: Event, nomination):
     except Invalid as error:
         flash(" ".join(error.fields.values()), "danger")
     except DomainError as error:
-        flash(error.message, "danger")
+        apply_errors(None, error)
     else:
         flash(f"Đã tải lên “{row.original_name}”.", "success")
     if nomination is None:
@@ -189,7 +190,7 @@ def delete_file(event: Event, file):
     try:
         services.delete_file(file, current_user)
     except DomainError as error:
-        flash(error.message, "danger")
+        apply_errors(None, error)
     else:
         flash("Đã xóa tệp.", "info")
     if target is None:

@@ -10,7 +10,6 @@ from eventapp.accounts.models import Role
 from eventapp.clock import now
 from eventapp.errors import DomainError, Invalid
 from eventapp.events.models import Event
-from eventapp.extensions import db
 from eventapp.formatting import local
 from eventapp.forms import EmptyForm
 from eventapp.policy import EVENT, policy
@@ -53,7 +52,7 @@ def present(event: Event):
     try:
         dialogue.present(event, form.target.data, user=current_user)
     except DomainError as error:
-        flash(error.message, "danger")
+        apply_errors(None, error)
     return redirect(url_for("questions.dialogue_console", slug=event.slug))
 
 
@@ -70,7 +69,6 @@ def answer(event: Event, question: Question):
                                due=form.followup_due.data, answered=form.answered.data,
                                user=current_user)
     except DomainError as error:
-        db.session.rollback()
         if dialogue.stage(event).current is question:  # show the errors on its form
             apply_errors(form, error)
             return _console(event, form, error.status)
@@ -90,7 +88,7 @@ def answered(event: Event, question: Question):
     try:
         dialogue.mark_answered(question, flag, user=current_user)
     except DomainError as error:
-        flash(error.message, "danger")
+        apply_errors(None, error)
     return redirect(back(url_for("questions.dialogue_console", slug=event.slug)))
 
 
@@ -130,7 +128,7 @@ def followup(event: Event, question: Question):
     try:
         dialogue.set_followup_done(question, done, user=current_user)
     except DomainError as error:
-        flash(error.message, "danger")
+        apply_errors(None, error)
     else:
         flash(f"Câu #{question.id}: " + ("đã hoàn thành." if done else "mở lại theo dõi."),
               "success")

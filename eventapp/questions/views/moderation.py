@@ -64,7 +64,7 @@ def _act(event: Event, question: Question, operation, done: str):
     try:
         operation()
     except DomainError as error:
-        flash(error.message, "danger")
+        apply_errors(None, error)
     else:
         flash(done, "success")
     return redirect(back(url_for("questions.detail", slug=event.slug,
@@ -168,5 +168,5 @@ def move(event: Event, question: Question):
     try:
         moderation.move(event, question, delta, user=current_user)
     except DomainError as error:
-        flash(error.message, "danger")
+        apply_errors(None, error)
     return redirect(url_for("questions.order", slug=event.slug) + f"#q{question.id}")

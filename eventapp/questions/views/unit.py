@@ -189,7 +189,7 @@ def withdraw(event: Event, question):
     try:
         services.withdraw(event, question, user=current_user)
     except DomainError as error:
-        flash(error.message, "danger")
+        apply_errors(None, error)
     else:
         flash(f"Đã rút câu hỏi #{question.id}. " + services.unit_status(
             event, question.unit_id).text + ".", "info")

@@ -16,7 +16,6 @@ from eventapp.errors import DomainError
 from eventapp.events.models import DeadlineKind, Event
 from eventapp.events.services import effective_deadline, is_open_for
 from eventapp.events.summaries import Summary
-from eventapp.extensions import db
 from eventapp.forms import EmptyForm
 from eventapp.params import storable_int
 from eventapp.policy import EVENT, policy
@@ -127,7 +126,6 @@ def new(event: Event):
         try:
             attendee = services.register(event, current_user, _raw(form))
         except DomainError as error:
-            db.session.rollback()
             apply_errors(form, error)
         else:
             flash(f"Đã đăng ký {attendee.full_name} ({attendee.unit_name}).", "success")
@@ -153,7 +151,6 @@ def edit(event: Event, attendee):
         try:
             services.update(attendee, current_user, _raw(form))
         except DomainError as error:
-            db.session.rollback()
             apply_errors(form, error)
         else:
             flash(f"Đã lưu thông tin {attendee.full_name}.", "success")
@@ -171,8 +168,7 @@ def cancel(event: Event, attendee):
         try:
             services.cancel(attendee, current_user)
         except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
+            apply_errors(None, error)
         else:
             flash(f"Đã hủy đăng ký {attendee.full_name}; mã check-in của người này không "
                   "còn dùng được.", "success")
@@ -187,8 +183,7 @@ def reissue(event: Event, attendee):
         try:
             services.reissue_code(attendee, current_user)
         except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
+            apply_errors(None, error)
         else:
             flash(f"Đã cấp mã check-in mới cho {attendee.full_name}; giấy mời và thẻ in "
                   "trước đây không còn dùng được, hãy in lại.", "success")

@@ -29,7 +29,8 @@ export async function post(url, body) {
 
 /** GET a JSON document that must not come from a cache. */
 export async function getJSON(url) {
-  const resp = await window.fetch(url, {credentials: "same-origin", cache: "no-store"});
+  const resp = await window.fetch(url, {credentials: "same-origin", cache: "no-store",
+                                        headers: {"Accept": "application/json"}});
   if (!resp.ok || (resp.headers.get("Content-Type") || "").indexOf("json") < 0) {
     throw new NetError(resp.status);
   }
