@@ -11,8 +11,8 @@ import pytest
 
 @pytest.fixture
 def owned(app, users, login, token_for, set_now):
-    """Objects of unit A (BATRI): a question, a nomination with a file, an attendee with a
-    check-in, a deadline extension. Returns the URL parameters that address them."""
+    """Objects of unit A (BATRI): a question, a sent nomination with a file, an attendee with
+    a check-in, a deadline extension. Returns the URL parameters that address them."""
     from eventapp.events.services import get_event, grant_extension
 
     set_now(datetime(2020, 2, 1, 2, 0, tzinfo=UTC))
@@ -43,6 +43,9 @@ def owned(app, users, login, token_for, set_now):
                                  "kinds": ["bao_cao_thanh_tich"]},
                                 page=f"{base}/{nomination_id}", content_type="multipart/form-data")
     assert uploaded.status_code in (200, 302)
+    # Sent, so that organizers see it (a draft stays private to its unit: 404 to them).
+    sent = client.post_form(f"{base}/{nomination_id}/submit", page=f"{base}/{nomination_id}")
+    assert sent.status_code == 302
 
     from eventapp.accounts.models import ApiToken
     from eventapp.checkin.models import CheckIn

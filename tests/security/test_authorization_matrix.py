@@ -13,9 +13,7 @@ nothing in the database.
 
 from __future__ import annotations
 
-import io
 import re
-from datetime import UTC, datetime
 
 import pytest
 
@@ -62,65 +60,6 @@ def test_every_route_declares_a_policy():
     api = sorted(f"{e} {r}" for e, r, _, p in ROUTES
                  if p is not None and not p.public and p.api != r.startswith("/api/"))
     assert not api, f"API routes must authenticate by token, pages by login: {api}"
-
-
-@pytest.fixture
-def owned(app, users, login, token_for, set_now):
-    """Objects of unit A (BATRI): a question, a sent nomination with a file, an attendee with
-    a check-in, a deadline extension. Returns the URL parameters that address them."""
-    from eventapp.events.services import get_event, grant_extension
-
-    set_now(datetime(2020, 2, 1, 2, 0, tzinfo=UTC))
-    event = get_event("doi-thoai-2020")
-    headers = token_for(users["unit_a"])
-    client = app.test_client()
-    question = client.post("/api/v1/events/doi-thoai-2020/questions", headers=headers, json={
-        "topic": event.topics[0].name, "content": "Đề xuất giảm tiết dạy cho TPT Đội?"})
-    assert question.status_code == 201, question.get_json()
-    attendee = client.post("/api/v1/events/doi-thoai-2020/attendees", headers=headers, json={
-        "full_name": "Nguyễn Văn Ấn", "position": "Giáo viên", "category": "tpt-doi",
-        "sessions": ["doi-thoai"], "phone": "0912345678", "email": ""})
-    assert attendee.status_code == 201, attendee.get_json()
-    checkin = client.post("/api/v1/events/doi-thoai-2020/checkin",
-                          headers=token_for(users["checkin"]),
-                          json={"code": attendee.get_json()["code"], "session": "doi-thoai"})
-    assert checkin.get_json()["result"] == "checked_in"
-
-    from tests.nominations.helpers import PDF, dossier_form
-
-    login(users["unit_a"], client)
-    base = "/events/doi-thoai-2020/nominations"
-    created = client.post_form(f"{base}/new", dossier_form(), page=f"{base}/new")
-    assert created.status_code == 302, created.get_data(as_text=True)[:500]
-    nomination_id = int(re.search(r"/nominations/(\d+)", created.headers["Location"]).group(1))
-    uploaded = client.post_form(f"{base}/{nomination_id}/files",
-                                {"file": (io.BytesIO(PDF), "bao-cao.pdf"),
-                                 "kinds": ["bao_cao_thanh_tich"]},
-                                page=f"{base}/{nomination_id}", content_type="multipart/form-data")
-    assert uploaded.status_code in (200, 302)
-    # Sent, so that organizers see it (a draft stays private to its unit: 404 to them).
-    sent = client.post_form(f"{base}/{nomination_id}/submit", page=f"{base}/{nomination_id}")
-    assert sent.status_code == 302
-
-    from eventapp.accounts.models import ApiToken
-    from eventapp.checkin.models import CheckIn
-    from eventapp.extensions import db
-    from eventapp.nominations.models import NominationFile
-
-    ext = grant_extension(event, users["unit_a"].unit, "questions",
-                          datetime(2020, 2, 8, tzinfo=UTC), "Lý do", users["organizer"])
-    return {
-        "slug": "doi-thoai-2020", "code": "BATRI", "session_key": "doi-thoai",
-        "question_id": question.get_json()["id"], "attendee_id": attendee.get_json()["id"],
-        "nomination_id": nomination_id,
-        "file_id": db.session.scalar(db.select(NominationFile.id)),
-        "checkin_id": db.session.scalar(db.select(CheckIn.id)),
-        "extension_id": ext.id, "session_id": event.sessions[0].id,
-        "unit_id": users["unit_a"].unit_id, "user_id": users["unit_a"].id,
-        "token_id": db.session.scalar(db.select(ApiToken.id).where(
-            ApiToken.user_id == users["unit_a"].id)),
-        "filename": "css/app.css",
-    }
 
 
 def _url(rule: str, params: dict) -> str:
