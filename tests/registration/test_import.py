@@ -6,34 +6,18 @@ import io
 
 import pytest
 import sqlalchemy as sa
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from eventapp.extensions import db
 from eventapp.registration.imports import HEADERS
 from eventapp.registration.models import Attendee
 from tests.registration.conftest import AFTER_DEADLINE, NO_RESERVATION
+from tests.registration.helpers import upload, workbook
 
 pytestmark = pytest.mark.usefixtures("open_registration")
 BASE = "/events/doi-thoai-2020/registration"
 
 
-def workbook(rows, headers=HEADERS) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(list(headers))
-    for row in rows:
-        ws.append(list(row))
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
-def upload(client, data: bytes, unit: str | None = None):
-    form = {"file": (io.BytesIO(data), "dai-bieu.xlsx")}
-    if unit is not None:
-        form["unit"] = unit
-    return client.post_form(f"{BASE}/import", form, page=f"{BASE}/",
-                            content_type="multipart/form-data")
 
 
 def count() -> int:

@@ -4,22 +4,20 @@ the API, the pages, the Excel import and the event definition, and under concurr
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 
 import pytest
 import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
-from openpyxl import Workbook
 
 from eventapp.errors import Invalid
 from eventapp.events.services import import_event
 from eventapp.extensions import db
 from eventapp.registration import rules, settings
-from eventapp.registration.imports import HEADERS
 from eventapp.registration.models import Attendee, attendee_session
 from tests.conftest import demo_definition, run_concurrently
+from tests.registration.helpers import upload, workbook
 
 pytestmark = pytest.mark.usefixtures("open_registration")
 URL = "/api/v1/events/doi-thoai-2020/attendees"
@@ -129,23 +127,6 @@ def test_a_unit_may_still_edit_a_delegate_the_organizer_put_in_it(client, users,
     assert db.session.get(Attendee, created["id"]).position == "Phó Bí thư"
 
 
-def workbook(rows) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(list(HEADERS))
-    for row in rows:
-        ws.append(list(row))
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
-def upload(client, data: bytes, unit: str | None = None):
-    fields = {"file": (io.BytesIO(data), "dai-bieu.xlsx")}
-    if unit is not None:
-        fields["unit"] = unit
-    return client.post_form(f"{BASE}/import", fields, page=f"{BASE}/",
-                            content_type="multipart/form-data")
 
 
 def test_the_import_refuses_organizer_only_rows_for_a_unit_not_for_the_organizer(
