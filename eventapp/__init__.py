@@ -120,9 +120,11 @@ def _register_blueprints(app: Flask) -> None:
         registration,
         units,
     )
+    from eventapp.openapi import bp as core_api_bp
     from eventapp.views import bp as core_bp
 
     app.register_blueprint(core_bp)
+    app.register_blueprint(core_api_bp)
     for domain in (accounts, events, units, questions, nominations, registration, checkin,
                    audit, ops):
         domain.init_app(app)

@@ -11,9 +11,22 @@ import re
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from flask import Flask
+from flask import Flask, current_app
 
-from eventapp.api import API_PREFIX
+from eventapp.api import API_PREFIX, api_blueprint, operation
+from eventapp.policy import public
+
+#: The API's own routes, which belong to no domain (registered by ``create_app``).
+bp = api_blueprint("api", __name__)
+
+
+@bp.get("/openapi.json")
+@operation(summary="Tài liệu OpenAPI 3 của API này", public=True, errors=[],
+           responses={200: "Tài liệu OpenAPI"})
+@public
+def openapi_document():
+    """The OpenAPI document; readable without a token."""
+    return build_spec(current_app)
 
 ERROR_SCHEMA = {
     "type": "object",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from eventapp.api import api_blueprint, operation
 from eventapp.events.models import Event
 from eventapp.events.services import event_to_dict
-from eventapp.policy import ANY_ROLE, EVENT, policy, public
+from eventapp.policy import ANY_ROLE, EVENT, policy
 
 bp = api_blueprint("events_api", __name__)
 
@@ -17,16 +17,3 @@ bp = api_blueprint("events_api", __name__)
 def get_event(event: Event):
     """The event with its sessions, units, deadlines and quotas."""
     return event_to_dict(event)
-
-
-@bp.get("/openapi.json")
-@operation(summary="Tài liệu OpenAPI 3 của API này", public=True, errors=[],
-           responses={200: "Tài liệu OpenAPI"})
-@public
-def openapi_document():
-    """The OpenAPI document; readable without a token."""
-    from flask import current_app
-
-    from eventapp.openapi import build_spec
-
-    return build_spec(current_app)
