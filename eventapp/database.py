@@ -128,17 +128,37 @@ def _session(session) -> Session:
     return session() if isinstance(session, scoped_session) else session
 
 
+_WROTE = "eventapp.wrote"
+
+
+@event.listens_for(Session, "after_flush")
+def _note_write(session: Session, _context) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_write(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_WROTE, None)
+
+
+def has_written(session) -> bool:
+    """Has this session's transaction changed anything, flushed or not?"""
+    session = _session(session)
+    return bool(session.new or session.dirty or session.deleted or session.info.get(_WROTE))
+
+
 def _restart_immediate(session: Session) -> None:
     """On SQLite, make sure the transaction holds the write lock, restarting it if not.
 
     A transaction that has already written holds the lock (and its snapshot is current,
-    or the write would have failed), so pending changes are flushed, not dropped.
-    Otherwise the reads done so far are ended and the transaction begins again, IMMEDIATE.
+    or the write would have failed), so pending changes are flushed, never dropped or
+    committed. One that only read is ended and begins again, IMMEDIATE.
     """
     if session.in_transaction():
         if session.connection().info.get("sqlite_immediate"):
             return
-        if session.new or session.dirty or session.deleted:
+        if has_written(session):
             session.flush()
             return
         session.commit()

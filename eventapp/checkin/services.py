@@ -17,9 +17,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import NamedTuple, Protocol
 
-import sqlalchemy as sa
-from sqlalchemy.orm import Session
-
 from eventapp import audit
 from eventapp.accounts.models import User
 from eventapp.checkin.models import CheckIn, Method
@@ -38,7 +35,7 @@ from eventapp.checkin.queries import (
 )
 from eventapp.checkin.rules import Outcome, arrival_time, clean_label, extract_code
 from eventapp.clock import now
-from eventapp.database import lock, write_lock
+from eventapp.database import has_written, lock, write_lock
 from eventapp.errors import Conflict, Invalid, NotFound
 from eventapp.events.models import Event, EventSession
 from eventapp.extensions import db
@@ -188,25 +185,10 @@ def _end_orm_transaction() -> None:
     session = db.session()
     if not session.in_transaction():
         return
-    if session.new or session.dirty or session.deleted or session.info.get(_FLUSHED):
+    if has_written(session):
         raise RuntimeError("a scan runs on its own connection: call it before changing "
                            "anything in the request's ORM session")
     session.rollback()
-
-
-_FLUSHED = "eventapp.checkin.flushed"
-
-
-@sa.event.listens_for(Session, "after_flush")
-def _note_flush(session: Session, _context) -> None:
-    """Remember that the transaction has written (``_end_orm_transaction`` refuses it)."""
-    session.info[_FLUSHED] = True
-
-
-@sa.event.listens_for(Session, "after_transaction_end")
-def _forget_flush(session: Session, transaction) -> None:
-    if transaction.parent is None:
-        session.info.pop(_FLUSHED, None)
 
 
 def _answer_without_insert(ctx: _Context, row, scan_id: str | None) -> ScanResult | None:
