@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from eventapp import config
 from eventapp.app import EventApp
@@ -24,6 +25,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     _finish_config(app)
 
+    # The factory imports the rest inside its body to break a real cycle: eventapp.cli and
+    # ops.cli import create_app from this package, and every module imports ``eventapp.*``.
     from eventapp.extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
@@ -60,14 +63,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_security(app)
     _register_blueprints(app)
     if app.config.get("PROXY_FIX"):
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         # Behind nginx: trust one hop of X-Forwarded-For/-Proto/-Host/-Prefix.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
 
-    from eventapp.cli import register_cli
-
-    register_cli(app)
     return app
 
 
@@ -113,18 +111,24 @@ def _register_blueprints(app: Flask) -> None:
         accounts,
         audit,
         checkin,
+        dashboard,
         events,
+        help,
+        messages,
         nominations,
         ops,
         questions,
         registration,
         units,
+        venue,
     )
+    from eventapp.cli import bp as core_cli_bp
     from eventapp.openapi import bp as core_api_bp
     from eventapp.views import bp as core_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(core_api_bp)
+    app.register_blueprint(core_cli_bp)
     for domain in (accounts, events, units, questions, nominations, registration, checkin,
-                   audit, ops):
+                   messages, audit, ops, venue, dashboard, help):
         domain.init_app(app)

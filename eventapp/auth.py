@@ -17,17 +17,18 @@ from flask import g, has_request_context, request
 from flask_login import current_user
 
 from eventapp.accounts.models import ApiToken, User, display_name
+from eventapp.accounts.sessions import user_for_key
 from eventapp.clock import now
 from eventapp.errors import DomainError
 from eventapp.extensions import db, login_manager
 from eventapp.prepared import Prepared, request_connection
+from eventapp.units.tree import child_unit_ids
 
 
 @login_manager.user_loader
 def _load_user(login_key: str) -> User | None:
     """The user of a live login session (accounts/sessions.py); a revoked or expired
     session, or a deactivated user, is anonymous."""
-    from eventapp.accounts.sessions import user_for_key
 
     return user_for_key(login_key)
 
@@ -76,6 +77,11 @@ class TokenHolder(NamedTuple):
     @property
     def display_name(self) -> str:
         return display_name(self.full_name, self.email)
+
+    @property
+    def child_unit_ids(self) -> frozenset[int]:
+        """Read only when a predicate asks (never on the door's scan, which has no unit)."""
+        return child_unit_ids(self.unit_id if self.role == "unit" else None)
 
 
 _users, _tokens = User.__table__, ApiToken.__table__

@@ -35,6 +35,8 @@ class Defaults:
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SQLITE_BUSY_TIMEOUT_MS = 30_000
+    # Refused scans stored per session (checkin/failed.py); past it they are only counted.
+    FAILED_SCANS_PER_SESSION = 1000
     # PostgreSQL that stalls instead of refusing (eventapp/dbtimeouts.py): seconds before a
     # request gets the 503 page; 0 turns one off. Raise DB_STATEMENT_TIMEOUT for a long
     # maintenance command (EVENTAPP_DB_STATEMENT_TIMEOUT=0 flask … init-db).
@@ -52,6 +54,14 @@ class Defaults:
     LOGIN_ACCOUNT_FREE_FAILURES = 5
     LOGIN_ACCOUNT_DELAY = 30
     LOGIN_ACCOUNT_MAX_DELAY = 15 * 60
+    # Set-password links (accounts/links.py): "Quên mật khẩu?" and the organizer's link
+    # for a new account; a new reset link is mailed at most once per RESEND seconds.
+    PASSWORD_RESET_HOURS = 1
+    PASSWORD_WELCOME_HOURS = 72
+    PASSWORD_RESET_RESEND_SECONDS = 60
+    # "Quên mật khẩu?" answers no sooner than this, whether or not a link was written, so
+    # the time it takes does not tell which e-mails have an account.
+    PASSWORD_RESET_ANSWER_SECONDS = 0.4
     # "Ghi nhớ đăng nhập" lasts this many days (EVENTAPP_REMEMBER_DAYS); a login without
     # it lasts PERMANENT_SESSION_LIFETIME. Both end at logout (accounts/sessions.py).
     REMEMBER_DAYS = 14
@@ -66,6 +76,23 @@ class Defaults:
     PROXY_FIX = False
     # Tests set NOW to a datetime (or a callable) to control the clock.
     NOW = None
+    # E-mail over SMTP (messages/channels.py). No MAIL_SERVER: e-mails wait in the outbox
+    # (queued) and the in-app inbox still works; set it and the worker sends them.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False  # STARTTLS after connecting (port 587)
+    MAIL_USE_SSL = False  # TLS from the start (port 465)
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER = "eventapp@localhost"
+    MAIL_TIMEOUT = 30  # seconds for one SMTP conversation step; past it: a temporary failure
+    # The outbox worker (messages/worker.py): rows claimed at once, how long a claim holds
+    # before another worker may take the rows of a worker that died, give up after so many
+    # attempts, and the sleep between rounds when nothing is due.
+    OUTBOX_BATCH = 50
+    OUTBOX_LEASE = 300
+    OUTBOX_MAX_ATTEMPTS = 8
+    OUTBOX_IDLE = 2.0
 
 
 ENV_OVERRIDES = {
@@ -73,7 +100,16 @@ ENV_OVERRIDES = {
     "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "EVENTAPP_UPLOAD_FOLDER": "UPLOAD_FOLDER",
     "EVENTAPP_RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+    # The site's address as units reach it ({lien_ket} in messages written by the worker).
+    "EVENTAPP_PUBLIC_URL": "PUBLIC_URL",
+    "MAIL_SERVER": "MAIL_SERVER",
+    "MAIL_USERNAME": "MAIL_USERNAME",
+    "MAIL_PASSWORD": "MAIL_PASSWORD",
+    "MAIL_DEFAULT_SENDER": "MAIL_DEFAULT_SENDER",
 }
+
+#: Boolean settings: 1/0, true/false (yes/no, on/off too).
+ENV_FLAGS = {"MAIL_USE_TLS": "MAIL_USE_TLS", "MAIL_USE_SSL": "MAIL_USE_SSL"}
 
 
 #: Settings in seconds (a number; 0 turns the timeout off).
@@ -82,7 +118,21 @@ ENV_SECONDS = {
     "EVENTAPP_DB_STATEMENT_TIMEOUT": "DB_STATEMENT_TIMEOUT",
     "EVENTAPP_DB_POOL_TIMEOUT": "DB_POOL_TIMEOUT",
     "EVENTAPP_DB_KEEPALIVES_IDLE": "DB_KEEPALIVES_IDLE",
+    "MAIL_TIMEOUT": "MAIL_TIMEOUT",
+    "EVENTAPP_OUTBOX_LEASE": "OUTBOX_LEASE",
+    "EVENTAPP_OUTBOX_IDLE": "OUTBOX_IDLE",
 }
+
+def flag(env: str) -> bool:
+    """The one boolean reader of the environment: 1/true/yes is on, anything else off."""
+    return os.environ.get(env, "").strip().lower() in {"1", "true", "yes"}
+
+
+def _port(env: str) -> int:
+    value = os.environ[env].strip()
+    if not value.isdecimal() or not 0 < int(value) < 65536:
+        raise ValueError(f"{env} must be a port number (1–65535), not {value!r}")
+    return int(value)
 
 
 def _seconds(env: str) -> float:
@@ -101,14 +151,17 @@ def from_environment() -> dict:
     found = {key: os.environ[env] for env, key in ENV_OVERRIDES.items() if os.environ.get(env)}
     found.update({key: _seconds(env) for env, key in ENV_SECONDS.items()
                   if os.environ.get(env, "").strip()})
-    if os.environ.get("EVENTAPP_PROXY_FIX", "").lower() in {"1", "true", "yes"}:
+    found.update({key: flag(env) for env, key in ENV_FLAGS.items() if env in os.environ})
+    if os.environ.get("MAIL_PORT", "").strip():
+        found["MAIL_PORT"] = _port("MAIL_PORT")
+    if flag("EVENTAPP_PROXY_FIX"):
         found["PROXY_FIX"] = True
-    if os.environ.get("EVENTAPP_RATELIMIT_ALLOW_PER_PROCESS", "").lower() in {"1", "true", "yes"}:
+    if flag("EVENTAPP_RATELIMIT_ALLOW_PER_PROCESS"):
         found["RATELIMIT_ALLOW_PER_PROCESS"] = True
     if os.environ.get("EVENTAPP_REMEMBER_DAYS", "").strip().isdecimal():
         days = int(os.environ["EVENTAPP_REMEMBER_DAYS"])
         found.update(REMEMBER_DAYS=days, REMEMBER_COOKIE_DURATION=timedelta(days=days))
-    if os.environ.get("EVENTAPP_TLS", "").lower() in {"1", "true", "yes"}:
+    if flag("EVENTAPP_TLS"):
         found.update(TLS=True, SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
     return found
 

@@ -16,6 +16,7 @@ The write path, the same for every domain:
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -208,6 +209,7 @@ def unit_of_work(session=None) -> Iterator[Session]:
     Writes outside a request start as BEGIN IMMEDIATE on SQLite, as a writing request does.
     """
     if session is None:
+        # Imported here to break a real cycle: extensions builds ``db`` on this ``Base``.
         from eventapp.extensions import db
 
         session = db.session
@@ -251,6 +253,20 @@ def _run_after_rollback(session) -> None:
         callback()
 
 
+def enum_column(kind: type[enum.StrEnum], length: int) -> sa.Enum:
+    """The one column type of a ``StrEnum`` (declare ``Mapped[kind]``): its values stored as
+    ``VARCHAR(length)``, the strings the column always held (no native type, no CHECK), and
+    read back as members, so ``row.status.label`` works."""
+    return sa.Enum(kind, native_enum=False, create_constraint=False, length=length,
+                   values_callable=lambda members: [m.value for m in members])
+
+
+def contains(column, text: str):
+    """``column LIKE '%text%'`` with ``%``, ``_`` and the escape character in ``text`` taken
+    literally: the one way every search matches a substring."""
+    return column.contains(text, autoescape=True)
+
+
 def refused() -> None:
     """Note that a service refused something in this request: it will commit nothing.
 
@@ -268,6 +284,7 @@ def init_app(app: Flask) -> None:
     A commit that fails (a constraint, the database gone) raises into the error handlers,
     which answer 409, 503 or 500 and roll back; nothing was saved and the user is told so.
     """
+    # Imported here to break a real cycle: extensions builds ``db`` on this ``Base``.
     from eventapp.extensions import db
 
     @app.after_request

@@ -9,10 +9,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
+from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from eventapp.database import refused
+from eventapp.extensions import db, login_manager
+from eventapp.formatting import local_dt
+
+#: The one answer to bad input (422 ``invalid``); ``fields`` then says what is wrong where.
+INVALID_MESSAGE = "Dữ liệu không hợp lệ."
 
 
 class DomainError(Exception):
@@ -39,9 +46,14 @@ class Invalid(DomainError):
     status = 422
     code = "invalid"
 
-    def __init__(self, fields: dict[str, str], message: str = "Dữ liệu không hợp lệ."):
+    def __init__(self, fields: dict[str, str], message: str = INVALID_MESSAGE):
         super().__init__(message, fields=fields)
         self.fields = fields
+
+    def describe(self) -> str:
+        """The message and one line per field: the command line's form of the 422 answer."""
+        return self.message.rstrip(".") + ":\n" + "\n".join(
+            f"  {field}: {message}" for field, message in self.fields.items())
 
 
 class NotFound(DomainError):
@@ -76,8 +88,6 @@ class DeadlinePassed(DomainError):
     code = "deadline_passed"
 
     def __init__(self, deadline: datetime, message: str | None = None, *, where=None):
-        from eventapp.formatting import local_dt
-
         super().__init__(  # ``where``: the event, whose zone shows the deadline
             message or f"Đã hết hạn lúc {local_dt(deadline, where)}; không thể thêm, sửa hoặc "
                        "rút.",
@@ -91,7 +101,8 @@ HTTP_MESSAGES = {
     401: "Vui lòng đăng nhập.",
     403: "Bạn không có quyền truy cập trang này.",
     404: "Không tìm thấy trang hoặc dữ liệu yêu cầu.",
-    405: "Phương thức không được hỗ trợ.",
+    # Met by reloading or following a link to an address that only a button may post to.
+    405: "Địa chỉ này chỉ dùng qua nút bấm trên trang; hãy quay lại trang trước và bấm nút.",
     413: "Tệp hoặc dữ liệu gửi lên quá lớn.",
     429: "Quá nhiều lần thử. Vui lòng đợi một lát rồi thử lại.",
     500: "Đã có lỗi ở máy chủ. Dữ liệu đã gửi trước đó không bị ảnh hưởng.",
@@ -108,7 +119,10 @@ HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "n
 
 def wants_json() -> bool:
     """The API, a page's script posting JSON (the live previews) and clients asking for it."""
-    return request.path.startswith("/api/") or request.is_json or (
+    # Imported here to break a real cycle: eventapp.api imports this module's errors.
+    from eventapp.api import API_PREFIX
+
+    return request.path.startswith(API_PREFIX + "/") or request.is_json or (
         request.accept_mimetypes.best == "application/json"
     )
 
@@ -123,8 +137,6 @@ def error_response(status: int, payload: dict, headers: dict | None = None):
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(error: DomainError):
-        from eventapp.extensions import db
-
         db.session.rollback()  # a refusal changes nothing and releases any write lock
         return error_response(error.status, error.payload())
 
@@ -143,11 +155,6 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
-        from sqlalchemy.exc import DataError, OperationalError
-        from sqlalchemy.exc import TimeoutError as PoolTimeout
-
-        from eventapp.extensions import db
-
         db.session.rollback()
         if isinstance(error, DataError):
             # Input the database itself refused (a NUL character, a number out of range):
@@ -174,9 +181,6 @@ def register_error_handlers(app: Flask) -> None:
 
 def _page_without_database() -> None:
     """The page layout shows the user; it must not reach for a database that failed."""
-    from flask import g
-
-    from eventapp.extensions import login_manager
 
     g._login_user = login_manager.anonymous_user()
 

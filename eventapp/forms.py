@@ -18,10 +18,13 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import ValidationError
+from wtforms.widgets import TextInput
 
+from eventapp import daytext
 from eventapp.api import json_data
 from eventapp.params import MAX_INT
-from eventapp.text import clean
+from eventapp.text import clean, email_error
+from eventapp.units.rules import code_error
 
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 
@@ -159,5 +162,71 @@ def _json_formdata(data) -> ImmutableMultiDict | None:
     return ImmutableMultiDict(pairs)
 
 
+class DayField(DateField):
+    """A date typed as ``dd/mm/yyyy`` in a text box (``daytext`` says why not the browser's
+    date control)."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        render_kw = {"placeholder": daytext.DAY_HINT, "autocomplete": "off",
+                     "data-day": "", **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return daytext.show_day(self.data) if isinstance(self.data, date) else ""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = daytext.read_day(valuelist[0])
+        except ValueError as error:
+            self.data = None
+            raise ValueError(str(error)) from None
+
+
+class MomentField(DateTimeField):
+    """A local time typed as ``dd/mm/yyyy HH:MM`` (24-hour) in a text box; naive, read in the
+    event's zone by ``formatting.typed_in``."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        render_kw = {"placeholder": daytext.MOMENT_HINT, "autocomplete": "off",
+                     "data-moment": "", **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return daytext.show_moment(self.data) if isinstance(self.data, datetime) else ""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = daytext.read_moment(valuelist[0])
+        except ValueError as error:
+            self.data = None
+            raise ValueError(str(error)) from None
+
+
 class EmptyForm(Form):
     """Only the CSRF token: for buttons that post."""
+
+
+def email_address(form, field) -> None:
+    """WTForms validator: ``text.email_error`` on a non-empty field."""
+    if field.data and (message := email_error(field.data)):
+        raise ValidationError(message)
+
+
+def unit_code(form, field) -> None:
+    """WTForms validator: ``units.rules.code_error``."""
+    if message := code_error(field.data):
+        raise ValidationError(message)

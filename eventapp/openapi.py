@@ -14,6 +14,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask, current_app
 
 from eventapp.api import API_PREFIX, api_blueprint, operation
+from eventapp.errors import INVALID_MESSAGE
 from eventapp.policy import public
 
 #: The API's own routes, which belong to no domain (registered by ``create_app``).
@@ -41,7 +42,7 @@ ERROR_SCHEMA = {
 ERROR_TEXT = {400: "Yêu cầu không hợp lệ", 401: "Thiếu hoặc sai mã truy cập",
               403: "Không có quyền, hoặc đã hết hạn", 404: "Không tìm thấy",
               405: "Phương thức không được hỗ trợ", 409: "Xung đột (hết chỉ tiêu, trùng…)",
-              413: "Dữ liệu quá lớn", 422: "Dữ liệu không hợp lệ",
+              413: "Dữ liệu quá lớn", 422: INVALID_MESSAGE.rstrip("."),
               429: "Quá nhiều yêu cầu", 503: "Cơ sở dữ liệu tạm thời không sẵn sàng"}
 _CONVERTER = re.compile(r"<(?:(?P<conv>[a-z]+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
 

@@ -22,7 +22,10 @@ from flask import current_app, g
 from flask_login import current_user
 
 from eventapp.accounts.models import Role
+from eventapp.auth import BAD_TOKEN, Unauthorized, token_holder
 from eventapp.errors import HTTP_MESSAGES, Forbidden, NotFound
+from eventapp.events.access import may_see_event, sees_every_event
+from eventapp.events.services import get_event
 
 #: Every role: a route any signed-in person (or any token) may call.
 ANY_ROLE = tuple(Role)
@@ -37,7 +40,9 @@ class Loader:
 
     ``fetch(event, value)`` raises ``NotFound`` (or returns None) for an unknown object;
     ``visible(user, obj)`` False answers the same 404. ``owned`` says the object belongs to
-    one unit (a unit account sees only its own), as opposed to the event itself.
+    one unit (a unit account sees only its own), as opposed to the event itself;
+    ``personal`` that it belongs to one account (a message in its inbox): every other
+    account, organizers too, gets the 404.
     """
 
     arg: str
@@ -46,6 +51,7 @@ class Loader:
     visible: Callable[[Any, Any], bool]
     missing: str
     owned: bool = True
+    personal: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,14 +67,10 @@ class Policy:
 
 
 def _fetch_event(_parent, slug: str):
-    from eventapp.events.services import get_event
-
     return get_event(slug)
 
 
 def _event_visible(user, event) -> bool:
-    from eventapp.events.access import may_see_event
-
     return may_see_event(user, event)
 
 
@@ -100,11 +102,8 @@ def policy(*roles: Role | str, load: Loader | tuple[Loader, ...] = (),
     loaders = (load,) if isinstance(load, Loader) else tuple(load)
     if loaders and loaders[0] is not EVENT:
         loaders = (EVENT, *loaders)
-    if every_event:
-        from eventapp.events.access import sees_every_event
-
-        if loaders or not all(sees_every_event(r) for r in allowed):
-            raise ValueError("every_event is only for roles that see every event")
+    if every_event and (loaders or not all(sees_every_event(r) for r in allowed)):
+        raise ValueError("every_event is only for roles that see every event")
     declared = Policy(roles=allowed, api=api, loaders=loaders, allow=allow,
                       every_event=every_event)
 
@@ -157,8 +156,6 @@ def load_object(loader: Loader, event, value):
 def _authenticate(api: bool):
     """The caller: the token's holder for the API (401 without one), else the logged-in user."""
     if api:
-        from eventapp.auth import BAD_TOKEN, Unauthorized, token_holder
-
         holder = token_holder()
         if holder is None:
             raise Unauthorized(BAD_TOKEN)

@@ -31,6 +31,8 @@ import sqlalchemy as sa
 from flask import Flask, current_app, g
 from sqlalchemy.engine import Dialect
 
+from eventapp.extensions import db
+
 
 @dataclass(frozen=True)
 class _Compiled:
@@ -197,8 +199,6 @@ def _autocommit_engine() -> sa.Engine:
     statement committed itself). Disposed with the ORM's engine (a restore, a test's end)."""
     engine = current_app.extensions.get(_ENGINE)
     if engine is None:
-        from eventapp.extensions import db
-
         main = db.engine
         options = dict(current_app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         options.update(isolation_level="AUTOCOMMIT", pool_reset_on_return=None)

@@ -20,7 +20,8 @@ from marshmallow import (  # noqa: F401
 )
 from marshmallow import Schema as _Schema
 
-from eventapp.text import clean
+from eventapp.text import clean, email_error
+from eventapp.units.rules import code_error
 
 #: Vietnamese for marshmallow's default field messages, by the class that defines them.
 FIELD_MESSAGES: dict[type[fields.Field], dict[str, str]] = {
@@ -134,6 +135,18 @@ def length(max_len: int, min_len: int = 0):
 def one_of(choices, labels: str | None = None):
     return validate.OneOf(list(choices), error=f"Giá trị không hợp lệ; chọn một trong: "
                                                f"{labels or ', '.join(map(str, choices))}.")
+
+
+def email_address(value: str) -> None:
+    """Validator: ``text.email_error`` on a non-empty value."""
+    if value and (message := email_error(value)):
+        raise ValidationError(message)
+
+
+def unit_code(value: str) -> None:
+    """Validator: ``units.rules.code_error``."""
+    if message := code_error(value):
+        raise ValidationError(message)
 
 
 def not_blank(value: str) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from flask import Flask, g, request
 
+from eventapp.api import API_PREFIX
+
 CSP = "; ".join([
     "default-src 'self'",
     "script-src 'self'",
@@ -75,8 +77,6 @@ def _no_store_when_logged_in(response):
 
 
 def register_security(app: Flask) -> None:
-    from eventapp.api import API_PREFIX
-
     wanted = HEADERS + ((HSTS,) if app.config.get("TLS") else ())
     app.wsgi_app = SecurityHeaders(app.wsgi_app, wanted, API_PREFIX + "/")
     app.after_request(_no_store_when_logged_in)

@@ -10,6 +10,13 @@ value can make an export fail.
 Reading: size and zip checks before openpyxl opens anything, header matching, a row
 limit, and every text cell cleaned by ``text.clean``; callers validate rows and raise
 ``ImportErrors`` listing every bad row.
+
+Templates: one rule for example rows, kept here for every import. ``template`` writes each
+example row with ``EXAMPLE_MARK`` ("Ví dụ:") in front of one cell; ``read_rows`` refuses a
+file that still has such a row (any cell starting with the mark, diacritics and case
+ignored), naming every one, so a template uploaded unchanged imports nothing. Choices
+(categories, sessions, topics, unit kinds) become drop-down lists read from a hidden
+"Danh mục" sheet, written as text like every other value.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ import io
 import re
 import tempfile
 import zipfile
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -28,7 +35,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
+from eventapp import formatting
 from eventapp.errors import DomainError
 from eventapp.formatting import zone
 from eventapp.text import clean, fold
@@ -39,6 +48,9 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 60 * 1024 * 1024
 MAX_IMPORT_ROWS = 5000
+#: What marks a template's example row (in front of one of its cells).
+EXAMPLE_MARK = "Ví dụ:"
+CHOICES_SHEET = "Danh mục"
 
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -145,15 +157,52 @@ def _sheet_title(title: str) -> str:
 
 
 def template(title: str, headers: Sequence[str], examples: Sequence[Sequence] = (),
-             notes: Sequence[str] = ()) -> io.BytesIO:
-    """A downloadable import template: the header row, example rows, and a notes sheet."""
+             notes: Sequence[str] = (), *, choices: Mapping[str, Sequence[str]] | None = None,
+             open_choices: Collection[str] = (), marked: str | None = None) -> io.BytesIO:
+    """A downloadable import template: the header row, example rows, and a notes sheet.
+
+    Each example row gets ``EXAMPLE_MARK`` in front of its ``marked`` column (the first by
+    default), which ``read_rows`` refuses. ``choices`` maps a header to the values of its
+    drop-down list; under a header in ``open_choices`` other text may be typed too (several
+    sessions "1, 2"), elsewhere Excel refuses a value not in the list.
+    """
+    choices = {h: list(v) for h, v in (choices or {}).items() if v}
+    column = headers.index(marked) if marked else 0
+    examples = [[f"{EXAMPLE_MARK} {v}" if i == column else v for i, v in enumerate(row)]
+                for row in examples]
     builder = XlsxBuilder()
     builder.add_sheet(title, [Column(h, max(14, len(h) + 4)) for h in headers], examples,
                       stt=False)
     if notes:
         builder.add_sheet("Hướng dẫn", [Column("Hướng dẫn", 100, wrap=True)],
                           [[n] for n in notes], stt=False)
+    if choices:
+        _add_choices(builder, headers, choices, frozenset(open_choices))
     return builder.to_bytes()
+
+
+def _add_choices(builder: XlsxBuilder, headers: Sequence[str], choices: dict[str, list[str]],
+                 open_choices: frozenset[str]) -> None:
+    """The hidden "Danh mục" sheet (one column per list) and a drop-down per column."""
+    names = list(choices)
+    longest = max(len(v) for v in choices.values())
+    rows = [[choices[h][i] if i < len(choices[h]) else None for h in names]
+            for i in range(longest)]
+    builder.add_sheet(CHOICES_SHEET, [Column(h, 40) for h in names], rows, stt=False)
+    sheets = builder._wb.worksheets
+    sheets[-1].sheet_state = "hidden"
+    main = sheets[0]
+    for index, header in enumerate(names, start=1):
+        letter = get_column_letter(index)
+        strict = header not in open_choices
+        rule = DataValidation(
+            type="list", allow_blank=True, showErrorMessage=strict,
+            formula1=f"'{CHOICES_SHEET}'!${letter}$2:${letter}${len(choices[header]) + 1}",
+            errorTitle="Giá trị không có trong danh sách" if strict else None,
+            error=f"Chọn “{header}” trong danh sách." if strict else None)
+        target = get_column_letter(headers.index(header) + 1)
+        rule.add(f"{target}2:{target}{MAX_IMPORT_ROWS + 1}")
+        main.data_validations.append(rule)
 
 
 # --- Reading -------------------------------------------------------------------------
@@ -165,8 +214,8 @@ class ImportErrors(DomainError):
     code = "import_invalid"
 
     def __init__(self, rows: list[tuple[int, str]], message: str | None = None):
-        super().__init__(message or f"Tệp có {len(rows)} dòng lỗi; chưa có dữ liệu nào được "
-                                    "nhập. Sửa các dòng dưới đây rồi tải lên lại.",
+        super().__init__(message or f"Tệp có {formatting.number(len(rows))} dòng lỗi; chưa có dữ "
+                                    "liệu nào được nhập. Sửa các dòng dưới đây rồi tải lên lại.",
                          rows=[{"row": n, "reason": r} for n, r in rows])
         self.rows = rows
 
@@ -177,11 +226,14 @@ class BadWorkbook(DomainError):
 
 
 def read_rows(data: bytes, headers: Sequence[str], *, max_rows: int = MAX_IMPORT_ROWS,
-              multiline: Collection[str] = ()) -> list[tuple[int, dict[str, object]]]:
+              multiline: Collection[str] = (), optional: Collection[str] = ()
+              ) -> list[tuple[int, dict[str, object]]]:
     """Rows of the first sheet as ``(excel row number, {header: value})``, blank rows skipped.
 
     Headers are matched case- and diacritics-insensitively; every expected header must be
-    present. Text cells are cleaned (``text.clean``); those under a ``multiline`` header keep
+    present, but those in ``optional`` (columns added to a template later: a file made
+    from the older template still imports; their value is then None). Text cells are
+    cleaned (``text.clean``); those under a ``multiline`` header keep
     their line breaks. Raises ``BadWorkbook`` with a Vietnamese message for anything not a
     sane .xlsx.
     """
@@ -203,8 +255,8 @@ def read_rows(data: bytes, headers: Sequence[str], *, max_rows: int = MAX_IMPORT
     except Exception:  # openpyxl raises many types for damaged files
         raise BadWorkbook(DAMAGED) from None
     try:
-        return _rows(wb, headers, max_rows, frozenset(multiline))
-    except BadWorkbook:
+        return _rows(wb, headers, max_rows, frozenset(multiline), frozenset(optional))
+    except DomainError:  # BadWorkbook, ImportErrors for example rows
         raise
     except Exception:  # the sheet's XML is parsed row by row: damage shows up here
         raise BadWorkbook(DAMAGED) from None
@@ -215,19 +267,21 @@ def read_rows(data: bytes, headers: Sequence[str], *, max_rows: int = MAX_IMPORT
 DAMAGED = "Không đọc được tệp Excel; tệp có thể bị hỏng."
 
 
-def _rows(wb, headers: Sequence[str], max_rows: int, multiline: frozenset[str]
-          ) -> list[tuple[int, dict[str, object]]]:
+def _rows(wb, headers: Sequence[str], max_rows: int, multiline: frozenset[str],
+          optional: frozenset[str] = frozenset()) -> list[tuple[int, dict[str, object]]]:
     ws = wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)
     first = next(rows, None)
     found = [fold(str(v)) if v is not None else "" for v in (first or ())]
     wanted = {fold(h): h for h in headers}
-    missing = [h for key, h in wanted.items() if key not in found]
+    missing = [h for key, h in wanted.items() if key not in found and h not in optional]
     if missing:
         raise BadWorkbook("Tệp thiếu cột: " + ", ".join(missing) +
                           ". Hãy dùng đúng tệp mẫu (dòng 1 là tiêu đề cột).")
-    position = {wanted[key]: found.index(key) for key in wanted}
-    result = []
+    # An absent optional column reads as the column past the row's end: None.
+    position = {wanted[key]: found.index(key) if key in found else len(found) + 10_000
+                for key in wanted}
+    result, examples = [], []
     for number, values in enumerate(rows, start=2):
         if number - 1 > max_rows:
             raise BadWorkbook(f"Tệp có quá nhiều dòng (tối đa {max_rows}).")
@@ -236,7 +290,27 @@ def _rows(wb, headers: Sequence[str], max_rows: int, multiline: frozenset[str]
         row = {h: _cell_value(values, i, h in multiline) for h, i in position.items()}
         if any(v is not None for v in row.values()):
             result.append((number, row))
+        marked = next((h for h, v in row.items() if is_example(v)), None)
+        if marked:
+            examples.append((number, f"Dòng ví dụ của tệp mẫu (ô “{marked}” bắt đầu bằng "
+                                     f"“{EXAMPLE_MARK}”): xóa dòng này hoặc thay bằng dữ "
+                                     "liệu thật."))
+    if examples:
+        raise ImportErrors(examples, _EXAMPLES_ONLY if len(examples) == len(result)
+                           else _EXAMPLES_LEFT)
     return result
+
+
+_EXAMPLES_ONLY = ("Tệp chỉ có dòng ví dụ của tệp mẫu; chưa có dữ liệu nào được nhập. Thay các "
+                  "dòng ví dụ bằng dữ liệu thật rồi tải lên lại.")
+_EXAMPLES_LEFT = ("Tệp còn dòng ví dụ của tệp mẫu; chưa có dữ liệu nào được nhập. Xóa các dòng "
+                  "ví dụ dưới đây rồi tải lên lại.")
+_FOLDED_MARK = fold(EXAMPLE_MARK)
+
+
+def is_example(value) -> bool:
+    """Whether a cell marks a template's example row (``EXAMPLE_MARK``, any case/accents)."""
+    return isinstance(value, str) and fold(value).startswith(_FOLDED_MARK)
 
 
 def _cell_value(values: tuple, index: int, multiline: bool):

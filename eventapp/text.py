@@ -85,3 +85,16 @@ def fold(text: str | None) -> str:
 def digits(text: str | None) -> str:
     """Only the digits of a phone number, "+84 912.345.678" → "84912345678"."""
     return "".join(ch for ch in (text or "") if ch.isdecimal())
+
+
+EMAIL_MAX = 254
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL_MESSAGE = "Địa chỉ email không hợp lệ."
+
+
+def email_error(address: str) -> str | None:
+    """The one e-mail rule (forms, schemas, services, Excel import): something@domain.tld,
+    at most ``EMAIL_MAX`` characters. ``EMAIL_MESSAGE`` when it is broken, else None."""
+    if len(address) > EMAIL_MAX or not _EMAIL.match(address):
+        return EMAIL_MESSAGE
+    return None

@@ -1,13 +1,24 @@
 """Fixtures: a fresh database per test (SQLite, or PostgreSQL when TEST_DATABASE_URL is set),
 a CSRF-aware test client, users and tokens, the demo event, a live server and Chromium.
+
+Where a test lives: tests/ mirrors the package. A test of ``eventapp/<domain>/…`` goes to
+``tests/<domain>/`` (events, units, accounts, questions, …); a test of a top-level module
+(``eventapp/database.py``, ``formatting.py``, ``cli.py``, ``api.py``, ``prepared.py``,
+``spreadsheets.py``, ``text.py``) or of the migrations goes to ``tests/core/``. Suites that
+cross every domain by design are named by their concern: ``tests/security/`` (matrix,
+sweeps), ``tests/reliability/`` (crashes, surges), ``tests/ops/`` (eventapp/ops and real
+gunicorn). Fixtures shared by several directories live here; helpers that are not fixtures
+live in ``tests/helpers.py``; nothing is copied between test modules.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shutil
+import socket
 import threading
 import uuid
 from importlib import resources
@@ -16,9 +27,20 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
+from hypothesis import settings
+from werkzeug.serving import make_server
 
 from eventapp import create_app
 from eventapp.extensions import db
+
+# pytest-xdist's workers inherit this: one hash seed for all, so sets iterate alike in each
+# and every worker collects the same tests in the same order (the run stops otherwise).
+os.environ.setdefault("PYTHONHASHSEED", "0")
+
+# Property tests check rules, not speed: hypothesis's 200 ms per example failed one on a
+# machine busy with the browser tests beside it.
+settings.register_profile("eventapp", deadline=None)
+settings.load_profile("eventapp")
 
 PASSWORD = "matkhau-thu-nghiem"
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -28,18 +50,19 @@ _CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
 
 # --- Database per test ---------------------------------------------------------------------
 
-def _base_config(tmp: Path, uri: str) -> dict:
+def base_config(tmp: Path, uri: str) -> dict:
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key-" + "x" * 32,
         "SQLALCHEMY_DATABASE_URI": uri,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "RATELIMIT_ENABLED": False,
+        "PASSWORD_RESET_ANSWER_SECONDS": 0,  # tests/accounts/test_password_links.py sets it
         "UPLOAD_FOLDER": str(tmp / "uploads"),
     }
 
 
-def _pg_admin_url(url: str, dbname: str) -> sa.URL:
+def pg_admin_url(url: str, dbname: str) -> sa.URL:
     return sa.make_url(url).set(drivername="postgresql+psycopg", database=dbname)
 
 
@@ -50,14 +73,14 @@ def database_template(tmp_path_factory):
     os.environ["EVENTAPP_INSTANCE_PATH"] = str(root / "instance")
     if TEST_DATABASE_URL:
         name = f"eventapp_test_{uuid.uuid4().hex[:10]}"
-        admin = sa.create_engine(_pg_admin_url(TEST_DATABASE_URL, "postgres"),
+        admin = sa.create_engine(pg_admin_url(TEST_DATABASE_URL, "postgres"),
                                  isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        uri = _pg_admin_url(TEST_DATABASE_URL, name).render_as_string(hide_password=False)
+        uri = pg_admin_url(TEST_DATABASE_URL, name).render_as_string(hide_password=False)
     else:
         uri = f"sqlite:///{root / 'template.sqlite'}"
-    app = create_app(_base_config(root, uri))
+    app = create_app(base_config(root, uri))
     with app.app_context():
         from eventapp.cli import upgrade_schema
 
@@ -79,16 +102,25 @@ def app(database_template, tmp_path, monkeypatch):
         target = tmp_path / "test.sqlite"
         shutil.copyfile(database_template["path"], target)
         uri = f"sqlite:///{target}"
-    app = create_app(_base_config(tmp_path, uri))
+    app = create_app(base_config(tmp_path, uri))
     app.test_client_class = CsrfClient
     with app.app_context():
         if TEST_DATABASE_URL:
             tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
             db.session.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            _seed_as_the_migrations_do()
             db.session.commit()
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+def _seed_as_the_migrations_do() -> None:
+    """Put back the reference rows the migrations seed, which TRUNCATE removed."""
+    from eventapp.units.models import DEFAULT_KINDS, UnitKindRow
+
+    db.session.execute(sa.insert(UnitKindRow), [
+        {"key": key, "name": name, "position": i} for i, (key, name) in enumerate(DEFAULT_KINDS)])
 
 
 class CsrfClient(FlaskClient):
@@ -230,17 +262,68 @@ def run_concurrently(fn, count: int) -> list:
 
 # --- Live server and Chromium ---------------------------------------------------------------
 
-@pytest.fixture
-def live_server(app):
-    """The app served over real HTTP on a free local port, in a thread."""
-    from werkzeug.serving import make_server
+class LiveServer:
+    """The app served over real HTTP in a thread, on a port it keeps across ``stop()`` and
+    ``start()``: stopped, the port refuses connections, kept-alive ones included."""
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
+    def __init__(self, app):
+        self.app, self.port = app, 0
+        self.server = self.thread = None
+        self.connections: set = set()
+        self.lock = threading.Lock()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.server = make_server("127.0.0.1", self.port, self.app, threaded=True)
+        self.port = self.server.server_port
+        accept = self.server.get_request
+
+        def get_request():  # remembered so that stop() can cut kept-alive connections
+            conn, address = accept()
+            with self.lock:
+                self.connections.add(conn)
+            return conn, address
+
+        def shutdown_request(conn):
+            with self.lock:
+                self.connections.discard(conn)
+            close(conn)
+
+        close = self.server.shutdown_request
+        self.server.get_request = get_request
+        self.server.shutdown_request = shutdown_request
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        with self.lock:
+            open_connections, self.connections = self.connections, set()
+        for conn in open_connections:
+            with contextlib.suppress(OSError):  # already closed by its handler
+                conn.shutdown(socket.SHUT_RDWR)
+        self.thread.join(timeout=10)
+        self.server = None
+
+
+@pytest.fixture
+def stoppable_server(app):
+    """A ``LiveServer`` a test can stop and start again on the same port."""
+    server = LiveServer(app)
+    server.start()
+    yield server
+    if server.server is not None:
+        server.stop()
+
+
+@pytest.fixture
+def live_server(stoppable_server):
+    """The app served over real HTTP on a free local port, in a thread."""
+    return stoppable_server.url
 
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -267,6 +350,9 @@ def page(chromium):
                                    viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # A page load is the one wait that a busy CI machine stretches: a navigation once took
+    # over 15 s there (a 4 s test on a quiet machine). Element waits keep their 15 s.
+    page.set_default_navigation_timeout(40_000)
     yield page
     context.close()
 

@@ -6,21 +6,21 @@ the text search ignores case and Vietnamese diacritics on SQLite and PostgreSQL 
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
-from eventapp.accounts.models import User
+from eventapp import formatting
+from eventapp.accounts.models import Role, User
+from eventapp.audit import phrases
 from eventapp.audit.models import AuditEntry
+from eventapp.database import contains
 from eventapp.events.models import Event
 from eventapp.extensions import db
-from eventapp.formatting import local_dt
 from eventapp.spreadsheets import Column, XlsxBuilder, spooled_xlsx
 from eventapp.text import clean, fold
 
@@ -29,24 +29,6 @@ PER_PAGE = 50
 NONE = "none"
 MAX_QUERY = 200
 
-_OBJECTS = {"event": "Sự kiện", "session": "Buổi", "unit": "Đơn vị", "extension": "Gia hạn",
-            "user": "Tài khoản", "attendee": "Đại biểu", "checkin": "Check-in",
-            "nomination": "Hồ sơ vinh danh", "question": "Câu hỏi", "invitation": "Thư mời",
-            "topic": "Chủ đề", "cap": "Chỉ tiêu", "category": "Thành phần",
-            "auth": "Đăng nhập", "token": "Mã truy cập API"}
-_VERBS = {"create": "tạo", "add": "thêm", "update": "sửa", "import": "nhập từ tệp",
-          "delete": "xóa", "grant": "cấp", "revoke": "hủy", "register": "đăng ký",
-          "cancel": "hủy", "submit": "gửi", "withdraw": "rút", "decide": "quyết định",
-          "return": "trả lại", "undo": "hoàn tác", "manual": "thủ công",
-          "settings": "cài đặt", "reissue_code": "cấp lại mã", "file_add": "thêm tệp",
-          "file_delete": "xóa tệp", "certificate": "giấy chứng nhận",
-          "reading_order": "thứ tự đọc", "answer": "trả lời", "select": "chọn",
-          "merge": "gộp", "reorder": "sắp xếp", "login": "thành công",
-          "login_failed": "sai mật khẩu", "lockout": "tạm khóa tài khoản",
-          "logout": "đăng xuất", "logout_everywhere": "đăng xuất mọi nơi",
-          "password": "đổi mật khẩu"}
-_ISO_INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -122,16 +104,13 @@ def _date(raw: str | None, field: str, errors: dict) -> date | None:
 
 
 def action_label(action: str) -> str:
-    """``nomination.decide`` → ``Hồ sơ vinh danh: quyết định`` (the code when unknown)."""
-    thing, _, verb = action.partition(".")
-    if thing in _OBJECTS and verb in _VERBS:
-        return f"{_OBJECTS[thing]}: {_VERBS[verb]}"
-    return action
+    """``nomination.decide`` → ``Quyết định hồ sơ vinh danh`` (as its domain names it)."""
+    return phrases.label(action)
 
 
 # --- Query ------------------------------------------------------------------------------------
 
-def search(filters: AuditFilters, tz: str | ZoneInfo) -> sa.Select:
+def search(filters: AuditFilters, tz: str | tzinfo) -> sa.Select:
     """The matching entries, newest first, with their user loaded."""
     stmt = (sa.select(AuditEntry).outerjoin(User, AuditEntry.user_id == User.id)
             .options(contains_eager(AuditEntry.user)))
@@ -143,7 +122,7 @@ def search(filters: AuditFilters, tz: str | ZoneInfo) -> sa.Select:
             stmt = stmt.where(column == value)
     if filters.action:
         stmt = stmt.where(AuditEntry.action == filters.action)
-    zone = ZoneInfo(tz) if isinstance(tz, str) else tz
+    zone = formatting.zone(tz)
     if filters.date_from:
         stmt = stmt.where(AuditEntry.at >= _start_of(filters.date_from, zone))
     if filters.date_to:
@@ -151,15 +130,17 @@ def search(filters: AuditFilters, tz: str | ZoneInfo) -> sa.Select:
     words = fold(filters.q).split()
     if words:
         folded = _folder()
-        fields = (AuditEntry.summary, AuditEntry.action, AuditEntry.object_type,
-                  AuditEntry.object_id, User.email, User.full_name)
+        fields = (AuditEntry.summary, User.email, User.full_name)
+        labels = {action: fold(p.label) for action, p in phrases.actions().items()}
         for word in words:
-            pattern = "%" + re.sub(r"([\\%_])", r"\\\1", word) + "%"
-            stmt = stmt.where(sa.or_(*(folded(f).like(pattern, escape="\\") for f in fields)))
+            # The action is searched by its Vietnamese name, as the page shows it.
+            named = [action for action, label in labels.items() if word in label]
+            stmt = stmt.where(sa.or_(*(contains(folded(f), word) for f in fields),
+                                     AuditEntry.action.in_(named)))
     return stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
 
 
-def _start_of(day: date, zone: ZoneInfo) -> datetime:
+def _start_of(day: date, zone: tzinfo) -> datetime:
     return datetime.combine(day, time(0, 0), tzinfo=zone).astimezone(UTC)
 
 
@@ -198,39 +179,23 @@ def filter_choices() -> dict:
             "actions": [(a, action_label(a)) for a in actions]}
 
 
-# --- Showing before/after ----------------------------------------------------------------------
+# --- Reading an entry -------------------------------------------------------------------------
 
-def show_value(value, tz: str | ZoneInfo) -> str:
-    """A stored before/after value as a person reads it (instants in local time)."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return "có" if value else "không"
-    if isinstance(value, str):
-        if _ISO_INSTANT.match(value):
-            try:
-                moment = datetime.fromisoformat(value)
-            except ValueError:
-                return value
-            return local_dt(moment, tz) if moment.tzinfo else moment.strftime("%H:%M %d/%m/%Y")
-        if _ISO_DATE.match(value):
-            try:
-                return date.fromisoformat(value).strftime("%d/%m/%Y")
-            except ValueError:
-                return value
-        return value
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
+def role_label(role: str) -> str:
+    try:
+        return Role(role).label
+    except ValueError:
+        return "tài khoản"
 
 
-def changes(before, after, tz: str | ZoneInfo) -> list[tuple[str, str, str]]:
-    """``(field, before, after)`` for every field either side mentions, in a stable order."""
-    before = before if isinstance(before, dict) else ({} if before is None else {"": before})
-    after = after if isinstance(after, dict) else ({} if after is None else {"": after})
-    keys = list(before) + [k for k in after if k not in before]
-    return [(key, show_value(before.get(key), tz) if key in before else "",
-             show_value(after.get(key), tz) if key in after else "") for key in keys]
+def sentence(entry: AuditEntry, tz: str | tzinfo) -> str:
+    """The entry as one Vietnamese sentence: who, did what, when."""
+    return phrases.sentence(entry, tz, role_label)
+
+
+def changes(entry: AuditEntry, tz: str | tzinfo) -> list[tuple[str, str, str]]:
+    """``(field, before, after)`` of the entry, named and translated by its domain."""
+    return phrases.changes(entry.action, entry.before, entry.after, entry.event_id, tz)
 
 
 # --- Excel -------------------------------------------------------------------------------------
@@ -238,12 +203,12 @@ def changes(before, after, tz: str | ZoneInfo) -> list[tuple[str, str, str]]:
 EXPORT_COLUMNS = [
     Column("Thời điểm", 18, "datetime"), Column("Người thực hiện", 26),
     Column("Email", 28), Column("Sự kiện", 30, wrap=True), Column("Hành động", 26),
-    Column("Mã hành động", 20), Column("Đối tượng", 18), Column("Tóm tắt", 50, wrap=True),
+    Column("Diễn giải", 60, wrap=True), Column("Tóm tắt", 50, wrap=True),
     Column("Trước", 40, wrap=True), Column("Sau", 40, wrap=True),
 ]
 
 
-def export(filters: AuditFilters, tz: str | ZoneInfo):
+def export(filters: AuditFilters, tz: str | tzinfo):
     """Every matching entry as an .xlsx file (spooled, rewound)."""
     builder = XlsxBuilder(tz)
     builder.add_sheet("Nhật ký thay đổi", EXPORT_COLUMNS, _export_rows(filters, tz))
@@ -254,14 +219,11 @@ def _export_rows(filters: AuditFilters, tz) -> Iterator[list]:
     titles = dict(db.session.execute(sa.select(Event.id, Event.title)).all())
     result = db.session.execute(search(filters, tz).execution_options(yield_per=500))
     for entry in result.scalars():
-        rows = changes(entry.before, entry.after, tz)
+        rows = changes(entry, tz)
         yield [entry.at,
                entry.user.display_name if entry.user else "(hệ thống)",
                entry.user.email if entry.user else "",
                titles.get(entry.event_id, ""),
-               action_label(entry.action), entry.action,
-               f"{entry.object_type} #{entry.object_id}" if entry.object_id else
-               entry.object_type,
-               entry.summary,
+               action_label(entry.action), sentence(entry, tz), entry.summary,
                "\n".join(f"{k}: {b}" if k else b for k, b, _ in rows if b),
                "\n".join(f"{k}: {a}" if k else a for k, _, a in rows if a)]

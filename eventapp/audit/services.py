@@ -28,6 +28,8 @@ def snapshot(obj, fields: list[str]) -> dict:
 def record(action: str, *, obj=None, event_id: int | None = None, summary: str = "",
            before: dict | None = None, after: dict | None = None, user=None) -> AuditEntry:
     if user is None:
+        # Imported here to break a real cycle: auth -> accounts.sessions -> accounts
+        # services -> audit (every domain's services record through this module).
         from eventapp.auth import acting_user
 
         user = acting_user()

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from eventapp.accounts.models import Role
-from eventapp.audit import search
+from eventapp.audit import phrases, search
 from eventapp.clock import now
 from eventapp.extensions import db
-from eventapp.formatting import local
+from eventapp.formatting import local, zone
 from eventapp.policy import policy
 from eventapp.views import send_xlsx
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 
-def _tz() -> str:
-    return current_app.config["TIMEZONE"]
+def _tz():
+    """The audit log spans every event: the configured zone (``formatting.zone``)."""
+    return zone()
 
 
 @bp.get("/")
@@ -31,8 +32,9 @@ def index():
     return render_template(
         "audit/index.html", filters=filters, errors=errors, page=page, args=request.args,
         choices=choices, titles={e.id: e.title for e in choices["events"]},
-        changes=lambda entry: search.changes(entry.before, entry.after, _tz()),
-        action_label=search.action_label, none_value=search.NONE)
+        changes=lambda entry: search.changes(entry, _tz()),
+        sentence=lambda entry: search.sentence(entry, _tz()),
+        detail_line=lambda entry: phrases.detail_line(entry, _tz()), none_value=search.NONE)
 
 
 @bp.get("/export.xlsx")

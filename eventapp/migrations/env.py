@@ -96,14 +96,37 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        # Batch mode on SQLite copies a table, drops the old one and renames the copy: with
+        # foreign keys on, the drop would cascade-delete every row that refers to the table
+        # (all of an event's data when ``event`` is recreated). SQLite honours the pragma
+        # only outside a transaction, so it is set on the driver's connection before ours
+        # begins, and set back before the connection returns to the pool.
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    _refuse_broken_references(connection)
+        finally:
+            if sqlite:
+                connection.commit()
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+
+
+def _refuse_broken_references(connection):
+    """With foreign keys off, nothing checked them: a migration that left a row pointing
+    nowhere fails here, inside its transaction, instead of committing it."""
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"foreign key check failed after migrating: {broken[:5]}")
 
 
 if context.is_offline_mode():

@@ -46,7 +46,7 @@ def test_organizer_searches_the_audit_log(live_server, page, users, history, art
     saved = tmp_path / info.value.suggested_filename
     info.value.save_as(saved)
     sheet = load_workbook(saved).worksheets[0]
-    assert sheet.max_row == 3 and sheet["G2"].value == "extension.grant"
+    assert sheet.max_row == 3 and sheet["F2"].value == "Gia hạn cho đơn vị"
 
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()

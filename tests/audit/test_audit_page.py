@@ -17,7 +17,7 @@ from eventapp.units.models import Unit
 from eventapp.units.services import save_unit
 from tests.conftest import PASSWORD
 
-ROW = re.compile(r"<tr>\s*<td class=\"text-nowrap\">", re.S)
+ROW = re.compile(r"<tr class=\"audit-entry\">")
 
 
 @pytest.fixture
@@ -67,7 +67,9 @@ def test_organizer_sees_who_did_what_with_before_and_after(app, users, history):
     client = _logged_in(app, users["organizer"])
     html = client.get("/audit/?action=extension.grant").get_data(as_text=True)
     assert _rows(html) == 2
-    assert "Gia hạn: cấp" in html and "Gia hạn &#39;Gửi câu hỏi&#39; cho Huyện đoàn Ba Tri" in html
+    # One sentence: who (and as what), did what to whom, when.
+    assert ("btc (Ban tổ chức) đã gia hạn &#39;Gửi câu hỏi&#39; cho Huyện đoàn Ba Tri lúc "
+            "08:00 07/02/2020.") in html
     # Newest first; the second grant shows the old deadline and reason → the new ones,
     # instants in Việt Nam time.
     assert html.index("08:00 07/02/2020") < html.index("00:30 05/02/2020")
@@ -151,19 +153,21 @@ def test_excel_export_reads_back_with_the_same_filter(app, users, event, history
     sheet = load_workbook(io.BytesIO(response.data)).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("STT", "Thời điểm", "Người thực hiện", "Email", "Sự kiện", "Hành động",
-                       "Mã hành động", "Đối tượng", "Tóm tắt", "Trước", "Sau")
+                       "Diễn giải", "Tóm tắt", "Trước", "Sau")
     assert len(rows) == 3
     newest = rows[1]
     assert newest[1] == datetime(2020, 2, 7, 8, 0)  # local time, a real Excel date
     assert newest[3] == users["organizer"].email
     assert newest[4] == event.title
-    assert newest[6] == "extension.grant"
-    assert "deadline: 10:00 06/02/2020" in newest[9] and "Mất điện cả huyện" in newest[9]
-    assert "deadline: 17:00 08/02/2020" in newest[10] and "Bổ sung câu hỏi" in newest[10]
-    assert rows[2][9] is None  # the first grant had nothing before it
+    assert newest[5] == "Gia hạn cho đơn vị"
+    assert newest[6] == ("btc (Ban tổ chức) đã gia hạn 'Gửi câu hỏi' cho Huyện đoàn Ba Tri "
+                         "lúc 08:00 07/02/2020.")
+    assert "Hạn mới: 10:00 06/02/2020" in newest[8] and "Lý do: Mất điện cả huyện" in newest[8]
+    assert "Hạn mới: 17:00 08/02/2020" in newest[9] and "Bổ sung câu hỏi" in newest[9]
+    assert rows[2][8] is None  # the first grant had nothing before it
 
     formula = client.get("/audit/export.xlsx?q=formula")
     sheet = load_workbook(io.BytesIO(formula.data)).worksheets[0]
     cells = [c for c in next(sheet.iter_rows(min_row=2, max_row=2))]
-    summary = cells[8]
+    summary = cells[7]
     assert summary.value.startswith("FORMULA — =HYPERLINK") and summary.data_type == "s"

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from eventapp.accounts.models import ApiToken, User
 from eventapp.events.models import Event, EventUnit, RegistrationCap
 from eventapp.extensions import db
+from eventapp.questions import settings as question_settings
 from tests.conftest import TEST_DATABASE_URL, demo_definition
 
 
@@ -22,8 +23,9 @@ def test_demo_loads_seed_event_and_accounts(runner, client):
     assert result.exit_code == 0, result.output
     assert "bantochuc@demo.vn" in result.output
     event = db.session.scalar(sa.select(Event).where(Event.slug == "doi-thoai-2020"))
-    assert event.question_min_per_unit == 15
-    assert event.question_deadline.isoformat() == "2020-02-04T17:00:00+00:00"
+    quotas = question_settings.of(event)
+    assert quotas.min_per_unit == 15
+    assert quotas.deadline.isoformat() == "2020-02-04T17:00:00+00:00"
     so_ket = event.session_by_key("so-ket")
     assert so_ket.capacity == 150
     cap = db.session.scalar(sa.select(RegistrationCap))
@@ -77,8 +79,8 @@ def test_import_event_creates_then_updates_by_slug(runner, tmp_path):
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     assert runner.invoke(args=["import-event", str(path)]).exit_code == 0
     event = db.session.scalar(sa.select(Event))
-    db.session.refresh(event)
-    assert event.question_min_per_unit == 20
+    db.session.expire_all()
+    assert question_settings.of(event).min_per_unit == 20
     assert db.session.scalar(sa.select(sa.func.count()).select_from(EventUnit)) == 18
 
 
@@ -141,4 +143,27 @@ def test_create_user_refuses_unit_account_without_unit(runner, event):
                                  "--password", "mat-khau-dai"])
     assert result.exit_code == 2
     assert "unit" in result.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+
+
+def test_create_user_with_send_link_asks_no_password_and_mails_a_link(app, runner, event):
+    from eventapp.messages.models import Message
+
+    app.config["PUBLIC_URL"] = "https://192.168.1.20:8443"
+    result = runner.invoke(args=["create-user", "doan@batri.vn", "--role", "unit",
+                                 "--unit", "BATRI", "--send-link"], input="")
+    assert result.exit_code == 0, result.output
+    assert "liên kết đặt mật khẩu" in result.output and "Mật khẩu" not in result.output
+    user = db.session.scalar(sa.select(User).where(User.email == "doan@batri.vn"))
+    assert not user.has_password
+    [message] = db.session.scalars(sa.select(Message)).all()
+    assert message.address == "doan@batri.vn"
+    assert "https://192.168.1.20:8443/password/set/" in message.body_text
+
+
+def test_create_user_refuses_a_password_and_a_link_at_once(runner, event):
+    result = runner.invoke(args=["create-user", "x@x.vn", "--role", "checkin",
+                                 "--password", "mat-khau-dai-du", "--send-link"])
+    assert result.exit_code == 2
+    assert "Chọn một cách" in result.output
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0

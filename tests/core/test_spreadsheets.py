@@ -1,19 +1,20 @@
 """The one xlsx writer and reader: safe text, dates, layout, and refusing bad files."""
 
 import io
-import zipfile
 from datetime import UTC, date, datetime
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from eventapp.spreadsheets import (
     BadWorkbook,
     Column,
+    ImportErrors,
     XlsxBuilder,
     read_rows,
     template,
 )
+from tests.helpers import with_sheet, xlsx, zip_bomb
 
 
 def _build(rows):
@@ -46,24 +47,38 @@ def test_layout_stt_header_dates_widths_filter():
     assert ws.column_dimensions["B"].width == 30
 
 
-def test_template_round_trips_through_reader():
-    data = template("Đơn vị", ["Mã đơn vị", "Tên đơn vị"], [["BATRI", "Huyện đoàn Ba Tri"]],
-                    ["Ghi chú"]).getvalue()
-    assert read_rows(data, ["Mã đơn vị", "Tên đơn vị"]) == [
-        (2, {"Mã đơn vị": "BATRI", "Tên đơn vị": "Huyện đoàn Ba Tri"})]
+def test_template_round_trips_through_reader_and_refuses_its_examples():
+    headers = ["Mã đơn vị", "Tên đơn vị"]
+    data = template("Đơn vị", headers, [["BATRI", "Huyện đoàn Ba Tri"]], ["Ghi chú"],
+                    marked="Tên đơn vị").getvalue()
+    assert load_workbook(io.BytesIO(data)).active["B2"].value == "Ví dụ: Huyện đoàn Ba Tri"
+    with pytest.raises(ImportErrors) as refused:
+        read_rows(data, headers)
+    assert refused.value.message.startswith("Tệp chỉ có dòng ví dụ của tệp mẫu")
+    assert refused.value.rows == [(2, "Dòng ví dụ của tệp mẫu (ô “Tên đơn vị” bắt đầu bằng "
+                                      "“Ví dụ:”): xóa dòng này hoặc thay bằng dữ liệu thật.")]
+    empty = template("Đơn vị", headers).getvalue()
+    assert read_rows(empty, headers) == []
+    assert read_rows(xlsx([["BATRI", "Huyện đoàn Ba Tri"], ["VD", "Ví dụ điển hình"]],
+                          headers), headers) == [
+        (2, {"Mã đơn vị": "BATRI", "Tên đơn vị": "Huyện đoàn Ba Tri"}),
+        (3, {"Mã đơn vị": "VD", "Tên đơn vị": "Ví dụ điển hình"})]  # no colon: a real name
 
 
-def _xlsx(rows) -> bytes:
-    wb = Workbook()
-    for row in rows:
-        wb.active.append(row)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+def test_template_choices_are_a_hidden_text_list_behind_a_drop_down():
+    data = template("Đại biểu", ["Họ và tên", "Thành phần"],
+                    choices={"Thành phần": ["=HYPERLINK(\"x\")", "Khách mời"]}).getvalue()
+    wb = load_workbook(io.BytesIO(data))
+    lists = wb["Danh mục"]
+    assert lists.sheet_state == "hidden"
+    assert (lists["A2"].value, lists["A2"].data_type) == ('=HYPERLINK("x")', "s")
+    (rule,) = wb.active.data_validations.dataValidation
+    assert (rule.type, str(rule.sqref)) == ("list", "B2:B5001")
+    assert rule.formula1 == "'Danh mục'!$A$2:$A$3"
 
 
 def test_headers_match_without_diacritics_or_case_and_blank_rows_are_skipped():
-    data = _xlsx([["ma don vi", "TÊN ĐƠN VỊ"], ["A", "x"], [None, None], ["B", date(2020, 1, 1)]])
+    data = xlsx([["ma don vi", "TÊN ĐƠN VỊ"], ["A", "x"], [None, None], ["B", date(2020, 1, 1)]])
     rows = read_rows(data, ["Mã đơn vị", "Tên đơn vị"])
     assert [n for n, _ in rows] == [2, 4]
 
@@ -71,7 +86,7 @@ def test_headers_match_without_diacritics_or_case_and_blank_rows_are_skipped():
 @pytest.mark.parametrize("data, message", [
     (b"", "tệp rỗng"),
     (b"%PDF-1.4 not a workbook", "không phải Excel"),
-    (_xlsx([["Tên"], ["x"]]), "thiếu cột: Mã đơn vị"),
+    (xlsx([["Tên"], ["x"]]), "thiếu cột: Mã đơn vị"),
 ])
 def test_bad_files_get_vietnamese_messages(data, message):
     with pytest.raises(BadWorkbook) as caught:
@@ -80,17 +95,13 @@ def test_bad_files_get_vietnamese_messages(data, message):
 
 
 def test_zip_bomb_is_refused_before_parsing():
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("xl/workbook.xml", "<workbook/>")
-        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (100 * 1024 * 1024))
     with pytest.raises(BadWorkbook) as caught:
-        read_rows(buffer.getvalue(), ["Mã đơn vị"])
+        read_rows(zip_bomb(100), ["Mã đơn vị"])
     assert "quá lớn" in caught.value.message
 
 
 def test_too_many_rows_is_refused():
-    data = _xlsx([["Mã đơn vị"]] + [[f"U{i}"] for i in range(60)])
+    data = xlsx([["Mã đơn vị"]] + [[f"U{i}"] for i in range(60)])
     with pytest.raises(BadWorkbook) as caught:
         read_rows(data, ["Mã đơn vị"], max_rows=50)
     assert "quá nhiều dòng" in caught.value.message
@@ -110,17 +121,6 @@ def test_no_stored_text_can_make_the_writer_fail():
     assert ws["B6"].data_type == "s"  # what was behind a control still is not a formula
 
 
-def _with_sheet(sheet_xml: str) -> bytes:
-    template_file = zipfile.ZipFile(io.BytesIO(_xlsx([["Mã đơn vị"], ["A"]])))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for item in template_file.infolist():
-            data = sheet_xml.encode() if item.filename == "xl/worksheets/sheet1.xml" \
-                else template_file.read(item)
-            archive.writestr(item.filename, data)
-    return out.getvalue()
-
-
 SHEET = ('<?xml version="1.0" encoding="UTF-8"?>{doctype}<worksheet xmlns="http://schemas.'
          'openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
          '<row r="1"><c r="A1" t="inlineStr"><is><t>Mã đơn vị</t></is></c></row>{rows}')
@@ -138,13 +138,13 @@ BOMB = ('<!DOCTYPE lolz [<!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">'
 ], ids=["cut-after-header", "bad-number", "entity-bomb"])
 def test_a_damaged_sheet_body_is_a_vietnamese_refusal(sheet):
     with pytest.raises(BadWorkbook) as caught:
-        read_rows(_with_sheet(sheet), ["Mã đơn vị"])
+        read_rows(with_sheet(sheet), ["Mã đơn vị"])
     assert caught.value.status == 422
     assert "Không đọc được tệp Excel" in caught.value.message
 
 
 def test_cells_are_cleaned_once_on_the_way_in():
-    data = _xlsx([["Mã đơn vị", "Nội dung"],
+    data = xlsx([["Mã đơn vị", "Nội dung"],
                   ["\u200bBA\u00adTRI\ufeff ", " Dòng 1\u202e \nDòng  2 "],
                   ["\u200b\u3164", "\u00ad"]])
     rows = read_rows(data, ["Mã đơn vị", "Nội dung"], multiline=["Nội dung"])

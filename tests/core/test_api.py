@@ -8,7 +8,9 @@ def test_get_event_with_sessions_and_units(client, users, token_for):
     assert data["theme"].startswith("Môi trường làm việc")
     assert [s["key"] for s in data["sessions"]] == ["doi-thoai", "so-ket"]
     assert data["sessions"][0]["starts_at"] == "2020-02-14T01:00:00+00:00"
-    assert {"code": "BATRI", "name": "Huyện đoàn Ba Tri", "kind": "district"} in data["units"]
+    assert {"code": "BATRI", "name": "Huyện đoàn Ba Tri", "kind": "district",
+            "kind_name": "Huyện, Thành đoàn", "parent": None} in data["units"]
+    assert {"key": "district", "name": "Huyện, Thành đoàn"} in data["unit_kinds"]
     assert data["questions"]["min_per_unit"] == 15
 
 
