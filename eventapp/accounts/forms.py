@@ -1,12 +1,21 @@
 """Login and account forms."""
 
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
 
 from eventapp.accounts.models import Role
-from eventapp.forms import Form
+from eventapp.accounts.rules import MAX_PASSWORD
+from eventapp.forms import Form, email_address
 
 REQUIRED = "Vui lòng nhập thông tin này."
+MISMATCH = "Hai mật khẩu mới không khớp."
 
 
 class LoginForm(Form):
@@ -17,8 +26,7 @@ class LoginForm(Form):
 
 class UserForm(Form):
     email = EmailField("Email đăng nhập",
-                       validators=[DataRequired(REQUIRED), Email("Email không hợp lệ."),
-                                   Length(max=254)])
+                       validators=[DataRequired(REQUIRED), email_address])
     full_name = StringField("Họ và tên", validators=[Optional(), Length(max=200)])
     # No default: a role is a deliberate choice (a unit picked with the role left alone
     # once made a full organizer).
@@ -28,8 +36,9 @@ class UserForm(Form):
     unit = SelectField("Đơn vị (chỉ với vai trò Đơn vị)", choices=[], validate_choice=False)
     confirm_organizer = BooleanField("Tôi xác nhận cấp quyền Ban tổ chức: xem và sửa mọi dữ "
                                      "liệu, kể cả tài khoản, nhật ký và quyết định hồ sơ")
-    password = PasswordField("Mật khẩu", validators=[Optional(), Length(min=8, max=200,
-                             message="Mật khẩu từ 8 đến 200 ký tự.")])
+    # The length and the rest of the password rule are the service's (rules.password_error).
+    password = PasswordField("Mật khẩu", validators=[Optional(), Length(max=MAX_PASSWORD)])
+    send_link = BooleanField("Gửi liên kết đặt mật khẩu (thay vì nhập mật khẩu)")
     active = BooleanField("Đang hoạt động", default=True)
 
 
@@ -37,6 +46,28 @@ class PasswordForm(Form):
     current_password = PasswordField("Mật khẩu hiện tại",
                                      validators=[DataRequired(REQUIRED), Length(max=200)])
     new_password = PasswordField("Mật khẩu mới", validators=[
-        DataRequired(REQUIRED), Length(min=8, max=200, message="Mật khẩu từ 8 đến 200 ký tự.")])
+        DataRequired(REQUIRED), Length(max=MAX_PASSWORD)])
     confirm = PasswordField("Nhập lại mật khẩu mới", validators=[
-        DataRequired(REQUIRED), EqualTo("new_password", "Hai mật khẩu mới không khớp.")])
+        DataRequired(REQUIRED), EqualTo("new_password", MISMATCH)])
+
+
+class ForgotForm(Form):
+    email = EmailField("Email đăng nhập", validators=[DataRequired(REQUIRED), Length(max=254)])
+
+
+class SetPasswordForm(Form):
+    password = PasswordField("Mật khẩu mới", validators=[
+        DataRequired(REQUIRED), Length(max=MAX_PASSWORD)])
+    confirm = PasswordField("Nhập lại mật khẩu mới", validators=[
+        DataRequired(REQUIRED), EqualTo("password", MISMATCH)])
+
+
+class TokenForm(Form):
+    """A new API token (mã truy cập API): a name to recognise it by and how long it lasts.
+    The limits are the service's (``services.create_token``); these say the same first."""
+
+    label = StringField("Tên mã", validators=[
+        InputRequired("Vui lòng đặt tên cho mã để sau này nhận ra nó (ví dụ: Máy quét cửa 1)."),
+        Length(max=100)])
+    days = IntegerField("Dùng được trong (số ngày)", default=365, validators=[
+        Optional(), NumberRange(1, 3650, "Số ngày hiệu lực phải từ 1 đến 3650.")])

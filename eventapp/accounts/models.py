@@ -8,14 +8,16 @@ import hashlib
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from eventapp.clock import now
-from eventapp.database import UTCDateTime
+from eventapp.database import UTCDateTime, enum_column
 from eventapp.extensions import db
 from eventapp.units.models import Unit
+from eventapp.units.tree import child_unit_ids
 
 
 class Role(enum.StrEnum):
@@ -27,6 +29,13 @@ class Role(enum.StrEnum):
     def label(self) -> str:
         return {"organizer": "Ban tổ chức", "unit": "Đơn vị",
                 "checkin": "Tổ đón tiếp (check-in)"}[self.value]
+
+
+#: Compared against when there is no password to check (an unknown e-mail, an account whose
+#: password is not set yet), so every refusal costs one hash check.
+DUMMY_HASH = "scrypt:32768:8:1$AAAAAAAAAAAAAAAA$" + "0" * 128
+#: ``password_hash`` of an account waiting for its set-password link: matches no password.
+NO_PASSWORD = "!"
 
 
 def display_name(full_name: str, email: str) -> str:
@@ -45,7 +54,7 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     full_name: Mapped[str] = mapped_column(sa.String(200), default="")
     password_hash: Mapped[str] = mapped_column(sa.String(255))
-    role: Mapped[str] = mapped_column(sa.String(20))
+    role: Mapped[Role] = mapped_column(enum_column(Role, 20))
     #: Set for role ``unit`` only: the one unit whose data this account may see.
     unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unit.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
@@ -63,12 +72,21 @@ class User(UserMixin, db.Model):
         return self.login_key
 
     def set_password(self, password: str) -> None:
-        from flask import current_app
-
         method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
         self.password_hash = generate_password_hash(password, method=method)
 
+    def clear_password(self) -> None:
+        """No password until the account's set-password link is used: no login until then."""
+        self.password_hash = NO_PASSWORD
+
+    @property
+    def has_password(self) -> bool:
+        return not self.password_hash.startswith(NO_PASSWORD)
+
     def check_password(self, password: str) -> bool:
+        if not self.has_password:
+            check_password_hash(DUMMY_HASH, password)  # the time a wrong password takes
+            return False
         return check_password_hash(self.password_hash, password)
 
     @property
@@ -92,8 +110,9 @@ class User(UserMixin, db.Model):
         return display_name(self.full_name, self.email)
 
     @property
-    def role_label(self) -> str:
-        return Role(self.role).label
+    def child_unit_ids(self) -> frozenset[int]:
+        """The units this account also acts for, as their parent (``units.access``)."""
+        return child_unit_ids(self.unit_id if self.is_unit else None)
 
 
 class ApiToken(db.Model):
@@ -165,3 +184,41 @@ class LoginThrottle(db.Model):
     #: ``ip:``: when the current window began; ``account:``: the last failure.
     window_start: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class TokenPurpose(enum.StrEnum):
+    reset = "reset"      # "Quên mật khẩu?": the user asked; short-lived
+    welcome = "welcome"  # a new account's first password, sent by the organizer
+
+    @property
+    def label(self) -> str:
+        return {"reset": "Đặt lại mật khẩu", "welcome": "Đặt mật khẩu lần đầu"}[self.value]
+
+
+class PasswordToken(db.Model):
+    """A single-use link that sets an account's password (liên kết đặt mật khẩu). Only the
+    SHA-256 of its random token is stored: a copy of the database sets no password."""
+
+    __tablename__ = "password_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"),
+                                         index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    purpose: Mapped[TokenPurpose] = mapped_column(enum_column(TokenPurpose, 20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Set when the link sets a password, and on every other live link of the user then.
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The organizer who sent a welcome link; None when the user asked.
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    @staticmethod
+    def digest(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    def is_live(self, at: datetime) -> bool:
+        return self.used_at is None and self.expires_at > at

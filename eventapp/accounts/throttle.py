@@ -39,6 +39,8 @@ from eventapp.extensions import db
 
 EXTENSION = "eventapp.login_throttle"
 DATABASE = "database"
+LOGIN = "login"
+RESET = "reset"
 #: Consecutive failures of an account are forgotten a day after the last one.
 ACCOUNT_FORGETS_AFTER = timedelta(days=1)
 
@@ -74,26 +76,31 @@ class LoginThrottle:
 
     # --- per address ------------------------------------------------------------------
 
-    def address_allowed(self, address: str | None) -> bool:
-        """Whether ``address`` may try now (counts nothing: only failures count)."""
+    def address_allowed(self, address: str | None, scope: str = LOGIN) -> bool:
+        """Whether ``address`` may try now (counts nothing: only failures count).
+
+        ``scope`` keeps separate counts under the same limit: ``login`` (wrong passwords)
+        and ``reset`` (every "Quên mật khẩu?" request), so asking for links does not lock
+        a school's logins, nor wrong passwords its password resets."""
         if not current_app.config.get("RATELIMIT_ENABLED", True):
             return True
         address = address or "-"
         if self.limiter is not None:
-            return self.limiter.test(self.limit, self.prefix, "login", address)
+            return self.limiter.test(self.limit, self.prefix, scope, address)
         # A plain read: every login from one address (a school's NAT) must not queue
         # behind the others' password checks on a lock of the address's row.
-        row = db.session.scalar(sa.select(Counter).where(Counter.key == f"ip:{address}"))
+        row = db.session.scalar(sa.select(Counter).where(Counter.key == _address_key(
+            scope, address)))
         return row is None or self._window_failures(row) < self.limit.amount
 
-    def address_failed(self, address: str | None) -> None:
+    def address_failed(self, address: str | None, scope: str = LOGIN) -> None:
         if not current_app.config.get("RATELIMIT_ENABLED", True):
             return
         address = address or "-"
         if self.limiter is not None:
-            self.limiter.hit(self.limit, self.prefix, "login", address)
+            self.limiter.hit(self.limit, self.prefix, scope, address)
             return
-        row = _counter(f"ip:{address}")
+        row = _counter(_address_key(scope, address))
         if self._window_failures(row) == 0:
             row.window_start = now()
             row.failures = 0
@@ -134,6 +141,11 @@ class LoginThrottle:
         row = _counter(f"account:{email}")
         if row.failures or row.locked_until is not None:
             row.failures, row.locked_until = 0, None
+
+
+def _address_key(scope: str, address: str) -> str:
+    # Logins keep the key they always had (``ip:``): counts survive an upgrade.
+    return f"ip:{address}" if scope == LOGIN else f"{scope}-ip:{address}"
 
 
 def _counter(key: str) -> Counter:

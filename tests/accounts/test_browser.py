@@ -3,32 +3,26 @@
 import pytest
 
 from tests.conftest import browser_login
+from tests.helpers import fill_form
 
 pytestmark = pytest.mark.browser
+NEW_PASSWORD = "mat-khau-123"
+SAVE = "button:has-text('Lưu')"
 
 
 def test_account_form_in_a_browser(live_server, page, users, artifacts):
     browser_login(page, live_server, users["organizer"])
     page.goto(f"{live_server}/accounts/new")
     assert page.input_value("select[name=role]") == ""  # nothing chosen for the user
-    page.fill("input[name=email]", "vanthu@test.vn")
-    page.fill("input[name=password]", "mat-khau-123")
-    page.select_option("select[name=unit]", "BATRI")
-    page.click("button:has-text('Lưu')")
-    page.wait_for_load_state("networkidle")
+    fill_form(page, {"input[name=email]": "vanthu@test.vn", "input[name=password]": NEW_PASSWORD,
+                     "select[name=unit]": "BATRI"}, SAVE)
     assert "Vui lòng chọn vai trò." in page.inner_text("body")
-    page.select_option("select[name=role]", "organizer")
-    page.fill("input[name=password]", "mat-khau-123")
-    page.click("button:has-text('Lưu')")
-    page.wait_for_load_state("networkidle")
+    fill_form(page, {"select[name=role]": "organizer", "input[name=password]": NEW_PASSWORD}, SAVE)
     body = page.inner_text("body")
     assert "Chỉ tài khoản có vai trò Đơn vị mới gắn với một đơn vị" in body
     assert "Đánh dấu ô xác nhận" in body
     page.screenshot(path=str(artifacts / "accounts-form-refused.png"), full_page=True)
-    page.select_option("select[name=role]", "unit")
-    page.fill("input[name=password]", "mat-khau-123")
-    page.click("button:has-text('Lưu')")
-    page.wait_for_load_state("networkidle")
+    fill_form(page, {"select[name=role]": "unit", "input[name=password]": NEW_PASSWORD}, SAVE)
     assert "Đã tạo tài khoản vanthu@test.vn." in page.inner_text("body")
     page.click("tr:has-text('vanthu@test.vn') >> text=Sửa")
     page.wait_for_load_state("networkidle")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import sqlalchemy as sa
 
+from eventapp.accounts.models import LoginSession
 from eventapp.extensions import db
 from tests.conftest import PASSWORD
 
@@ -126,19 +128,19 @@ def test_own_password_change_ends_other_sessions_but_keeps_this_one(app, users):
     here, elsewhere = app.test_client(), app.test_client()
     _login(here, users["unit_a"])
     _login(elsewhere, users["unit_a"], remember=True)
-    wrong = here.post_form("/account", {"current_password": "sai", "new_password": "moi-12345",
-                                        "confirm": "moi-12345"}, page="/account")
+    wrong = here.post_form("/account", {"current_password": "sai", "new_password": "moi-hon-12345",
+                                        "confirm": "moi-hon-12345"}, page="/account")
     assert "Mật khẩu hiện tại không đúng." in wrong.get_data(as_text=True)
     assert _signed_in(elsewhere)
     done = here.post_form("/account", {"current_password": PASSWORD,
-                                       "new_password": "moi-12345", "confirm": "moi-12345"},
+                                       "new_password": "moi-hon-12345", "confirm": "moi-hon-12345"},
                           page="/account", follow_redirects=True)
     assert "Đã đổi mật khẩu" in done.get_data(as_text=True)
     assert _signed_in(here)
     assert not _signed_in(elsewhere)
     fresh = app.test_client()
     assert fresh.post_form("/login", {"email": "batri@test.vn",
-                                      "password": "moi-12345"}).status_code == 302
+                                      "password": "moi-hon-12345"}).status_code == 302
 
 
 def test_csrf_token_is_rotated_at_login(app, users):
@@ -152,24 +154,26 @@ def test_csrf_token_is_rotated_at_login(app, users):
     assert client.post("/logout", data={"csrf_token": after}).status_code == 302
 
 
-def test_a_session_ends_when_it_expires(app, users, set_now):
+@pytest.fixture
+def logged_in_now(app, users, set_now):
+    """A unit account's client logged in now, the server clock fixed there: ``(client, now)``."""
     start = datetime.now(UTC)
     set_now(start)
     client = app.test_client()
     _login(client, users["unit_a"])
+    return client, start
+
+
+def test_a_session_ends_when_it_expires(logged_in_now, set_now):
+    client, start = logged_in_now
     set_now(start + timedelta(hours=11))
     assert _signed_in(client)
     set_now(start + timedelta(hours=12, minutes=1))
     assert not _signed_in(client)
 
 
-def test_last_seen_is_written_at_most_once_a_minute(app, users, set_now):
-    from eventapp.accounts.models import LoginSession
-
-    start = datetime.now(UTC)
-    set_now(start)
-    client = app.test_client()
-    _login(client, users["unit_a"])
+def test_last_seen_is_written_at_most_once_a_minute(logged_in_now, set_now):
+    client, start = logged_in_now
     set_now(start + timedelta(seconds=30))
     assert _signed_in(client)
     seen = lambda: db.session.scalar(sa.select(LoginSession.last_seen_at))  # noqa: E731
