@@ -5,6 +5,8 @@ Keys are the contract from issue #2; more may be added, none renamed.
 
 from __future__ import annotations
 
+from zoneinfo import available_timezones
+
 from eventapp.formatting import configured_zone_name
 from eventapp.schemas import (
     EXCLUDE,
@@ -12,29 +14,69 @@ from eventapp.schemas import (
     AwareDateTime,
     Schema,
     ValidationError,
+    email_address,
     fields,
     length,
     not_blank,
-    one_of,
+    unit_code,
     validate,
     validates_schema,
 )
-from eventapp.units.models import UnitKind
+from eventapp.units import kinds
+from eventapp.units.models import DEFAULT_KIND
+from eventapp.units.rules import clean_contact, kind_key_error
 
-_kinds = [k.value for k in UnitKind]
 _key = validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,63}$",
                        error="Chỉ gồm chữ thường không dấu, số và dấu gạch ngang.")
-_code = validate.Regexp(r"^[A-Za-z0-9_-]{1,32}$",
-                        error="Mã đơn vị chỉ gồm chữ không dấu, số, - và _ (tối đa 32 ký tự).")
+
+
+def _kind_key(value: str) -> None:
+    if message := kind_key_error(value):
+        raise ValidationError(message)
+
+
+class UnitKindDef(Schema):
+    """A unit kind the definition uses; its name may be left out for a kind already known."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    key = fields.String(required=True, validate=_kind_key)
+    name = fields.String(load_default=None, allow_none=True, validate=[not_blank, length(200)])
+
+
+class ContactDef(Schema):
+    """A unit's contact (đầu mối liên hệ); checked by ``units.rules.clean_contact``."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    name = fields.String(load_default="")
+    position = fields.String(load_default="")
+    email = fields.String(load_default=None, allow_none=True)
+    phone = fields.String(load_default=None, allow_none=True)
+
+    @validates_schema
+    def _reachable(self, data, **kwargs):
+        _values, errors = clean_contact(**data)
+        if errors:
+            raise ValidationError(errors)
 
 
 class UnitDef(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    code = fields.String(required=True, validate=_code)
+    code = fields.String(required=True, validate=unit_code)
     name = fields.String(required=True, validate=[not_blank, length(200)])
-    kind = fields.String(load_default="other", validate=one_of(_kinds))
+    #: A key of ``unit_kinds`` or of the kinds already in the database.
+    kind = fields.String(load_default=DEFAULT_KIND)
+    #: Đơn vị cấp trên: a unit code of this definition or one already stored. Absent: the
+    #: unit keeps the parent it has; null or "": it has none.
+    parent = fields.String(allow_none=True, validate=validate.Length(max=32))
+    #: Shorthand for a contact with only this address.
+    email = fields.String(load_default=None, allow_none=True, validate=email_address)
+    contacts = fields.List(fields.Nested(ContactDef), load_default=list)
 
 
 class SessionDef(Schema):
@@ -97,7 +139,7 @@ class CapDef(Schema):
 
     session = fields.String(required=True)
     category = fields.String(required=True)
-    unit_kind = fields.String(load_default=None, allow_none=True, validate=one_of(_kinds))
+    unit_kind = fields.String(load_default=None, allow_none=True)
     max_per_unit = fields.Integer(required=True, validate=validate.Range(min=0))
 
 
@@ -124,8 +166,7 @@ class NominationsDef(Schema):
     title_window_years = fields.Integer(load_default=1, validate=validate.Range(min=0, max=50))
     discipline_window_years = fields.Integer(load_default=5,
                                              validate=validate.Range(min=0, max=50))
-    submitting_unit_kinds = fields.List(fields.String(validate=one_of(_kinds)),
-                                        load_default=lambda: ["district"])
+    submitting_unit_kinds = fields.List(fields.String(), load_default=lambda: ["district"])
 
 
 class EventDef(Schema):
@@ -136,6 +177,7 @@ class EventDef(Schema):
     title = fields.String(required=True, validate=not_blank, metadata=MULTILINE)
     theme = fields.String(load_default="", metadata=MULTILINE)
     timezone = fields.String(load_default=configured_zone_name)
+    unit_kinds = fields.List(fields.Nested(UnitKindDef), load_default=list)
     units = fields.List(fields.Nested(UnitDef), load_default=list)
     sessions = fields.List(fields.Nested(SessionDef), load_default=list)
     questions = fields.Nested(QuestionsDef, load_default=lambda: QuestionsDef().load({}))
@@ -145,10 +187,9 @@ class EventDef(Schema):
 
     @validates_schema
     def _consistent(self, data, **kwargs):
-        from zoneinfo import available_timezones
-
         if data.get("timezone") not in available_timezones():
             raise ValidationError("Múi giờ không hợp lệ.", "timezone")
+        _unique(data.get("unit_kinds", []), "key", "unit_kinds")
         _unique(data.get("units", []), "code", "units")
         _unique(data.get("sessions", []), "key", "sessions")
         registration = data.get("registration") or {}
@@ -163,6 +204,26 @@ class EventDef(Schema):
                 raise ValidationError(f"Thành phần '{cap['category']}' không có trong "
                                       "registration.categories.",
                                       f"registration.caps.{i}.category")
+        _known_kinds(data)
+
+
+def _known_kinds(data: dict) -> None:
+    """Every kind the definition names is in the database or declared in ``unit_kinds``;
+    a new kind there needs its name."""
+    stored = kinds.names()
+    for i, item in enumerate(data.get("unit_kinds", [])):
+        if item["key"] not in stored and not item.get("name"):
+            raise ValidationError("Loại đơn vị mới cần có tên (name).", f"unit_kinds.{i}.name")
+    known = [*stored, *(k["key"] for k in data.get("unit_kinds", []) if k["key"] not in stored)]
+    named = [(f"units.{i}.kind", u["kind"]) for i, u in enumerate(data.get("units", []))]
+    named += [(f"registration.caps.{i}.unit_kind", c["unit_kind"])
+              for i, c in enumerate((data.get("registration") or {}).get("caps", []))
+              if c["unit_kind"] is not None]
+    named += [(f"nominations.submitting_unit_kinds.{i}", key) for i, key in
+              enumerate((data.get("nominations") or {}).get("submitting_unit_kinds", []))]
+    for field, key in named:
+        if key not in known:
+            raise ValidationError(kinds.unknown_message(key, known), field)
 
 
 def _unique(items: list[dict], key: str, where: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta, tzinfo
 
 
 def effective_deadline(base: datetime | None, extension: datetime | None) -> datetime | None:
@@ -23,3 +23,34 @@ def shortfall(submitted: int, minimum: int) -> int:
 def room_left(count: int, cap: int | None) -> int | None:
     """Places left under a hard cap, or None when there is no cap."""
     return None if cap is None else max(0, cap - count)
+
+
+def progress_percent(count: int, target: int | None) -> int:
+    """Width of a progress bar toward a target, 0–100 (no target: full)."""
+    return 100 if not target else min(100, round(count * 100 / target))
+
+
+#: Days an organizer's one-click grant adds to the unit's current deadline when the unit did
+#: not say until when (editable on the page before the click).
+DEFAULT_EXTENSION_DAYS = 3
+
+
+def asked_until(day: date | None, zone: tzinfo) -> datetime | None:
+    """The instant a unit's "gia hạn đến ngày D" means: through day D, i.e. before 00:00 of
+    the next day in the event's zone (as "trước ngày 05/02" is 00:00 on 05/02)."""
+    if day is None:
+        return None
+    return datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=zone)
+
+
+def proposed_until(current: datetime | None, asked: datetime | None, at: datetime
+                   ) -> datetime:
+    """The new deadline offered for one click: what the unit asked for, else its current
+    deadline plus ``DEFAULT_EXTENSION_DAYS`` — counted from now when that would already be
+    past (a request answered long after the deadline), or when the kind has none."""
+    if asked is not None:
+        return asked
+    days = timedelta(days=DEFAULT_EXTENSION_DAYS)
+    if current is not None and current + days > at:
+        return current + days
+    return at + days

@@ -5,20 +5,22 @@ The only module that writes the events domain's tables.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
+from textwrap import shorten
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from eventapp import audit
 from eventapp.api import load
 from eventapp.clock import now
 from eventapp.errors import DeadlinePassed, Invalid
-from eventapp.events import rules
+from eventapp.events import deadlines, rules, settings
+from eventapp.events.deadlines import DeadlineKind
 from eventapp.events.definition import EventDef
 from eventapp.events.models import (
     Category,
     DeadlineExtension,
-    DeadlineKind,
     Event,
     EventSession,
     EventUnit,
@@ -26,15 +28,23 @@ from eventapp.events.models import (
     Topic,
 )
 from eventapp.extensions import db
-from eventapp.formatting import configured_zone_name
-from eventapp.registration import settings as registration_settings
+from eventapp.formatting import configured_zone_name, local_dt
+from eventapp.messages import notices
+from eventapp.units import history, kinds
+from eventapp.units.contacts import describe as describe_contact
+from eventapp.units.contacts import merge_contacts
 from eventapp.units.models import Unit
+from eventapp.units.rules import normal_code
+from eventapp.units.tree import parent_errors, set_parents
 
-#: Fields whose changes the audit log records with before/after values.
-AUDITED_FIELDS = ["title", "theme", "question_deadline", "question_min_per_unit",
-                  "question_max_per_unit", "registration_deadline", "nomination_deadline",
-                  "nomination_reference_date", "serving_min_years", "retired_min_years",
-                  "title_window_years", "discipline_window_years", "nomination_unit_kinds"]
+#: The event's own fields whose changes the audit log records with before/after values;
+#: the domains' settings are recorded beside them (``settings.snapshot``).
+AUDITED_FIELDS = ["title", "theme"]
+
+
+def quoted(event: Event) -> str:
+    """The event's title, shortened and quoted, as audit summaries name it."""
+    return f"“{shorten(event.title, 80, placeholder='…')}”"
 
 
 def get_event(slug: str) -> Event | None:
@@ -49,13 +59,14 @@ def extension_for(event: Event, unit_id: int | None, kind: DeadlineKind | str
         return None
     return db.session.scalar(sa.select(DeadlineExtension).where(
         DeadlineExtension.event_id == event.id, DeadlineExtension.unit_id == unit_id,
-        DeadlineExtension.kind == DeadlineKind(kind).value))
+        DeadlineExtension.kind == deadlines.kind(kind).key))
 
 
 def effective_deadline(event: Event, unit_id: int | None, kind: DeadlineKind | str
                        ) -> datetime | None:
     ext = extension_for(event, unit_id, kind)
-    return rules.effective_deadline(event.deadline_for(kind), ext.deadline if ext else None)
+    base = deadlines.kind(kind).deadline_of(event)
+    return rules.effective_deadline(base, ext.deadline if ext else None)
 
 
 def ensure_open(event: Event, unit_id: int | None, kind: DeadlineKind | str) -> None:
@@ -72,12 +83,12 @@ def is_open_for(event: Event, unit_id: int | None, kind: DeadlineKind | str) -> 
 def grant_extension(event: Event, unit: Unit, kind: DeadlineKind | str, deadline: datetime,
                     reason: str, user) -> DeadlineExtension:
     """Give one unit its own later deadline, recording who and why (replaces an earlier one)."""
-    kind = DeadlineKind(kind)
+    kind = deadlines.kind(kind)
     reason = (reason or "").strip()
     errors = {}
     if not reason:
         errors["reason"] = "Cần ghi lý do gia hạn."
-    base = event.deadline_for(kind)
+    base = kind.deadline_of(event)
     if base is not None and deadline <= base:
         errors["deadline"] = "Hạn mới phải sau hạn chung của sự kiện."
     if errors:
@@ -87,7 +98,7 @@ def grant_extension(event: Event, unit: Unit, kind: DeadlineKind | str, deadline
     values = {"deadline": deadline, "reason": reason, "granted_by_id": user.id,
               "granted_at": now()}
     if ext is None:
-        ext = DeadlineExtension(event_id=event.id, unit_id=unit.id, kind=kind.value, **values)
+        ext = DeadlineExtension(event_id=event.id, unit_id=unit.id, kind=kind.key, **values)
         db.session.add(ext)
     else:
         for key, value in values.items():
@@ -96,10 +107,16 @@ def grant_extension(event: Event, unit: Unit, kind: DeadlineKind | str, deadline
                  summary=f"Gia hạn '{kind.label}' cho {unit.name}", before=before,
                  after={"deadline": deadline, "reason": reason}, user=user)
     db.session.flush()
+    notices.notify("extension_granted", event=event, unit_id=unit.id, ref=f"extension:{ext.id}",
+                   values={"han_muc": kind.label, "han_moi": local_dt(deadline, event),
+                           "ly_do": reason}, user=user)
     return ext
 
 
 def revoke_extension(ext: DeadlineExtension, user) -> None:
+    notices.notify("extension_revoked", event=db.session.get(Event, ext.event_id),
+                   unit_id=ext.unit_id, ref=f"extension:{ext.id}",
+                   values={"han_muc": deadlines.kind(ext.kind).label}, user=user)
     audit.record("extension.revoke", obj=ext, event_id=ext.event_id,
                  summary=f"Hủy gia hạn cho {ext.unit.name}",
                  before={"deadline": ext.deadline, "reason": ext.reason}, user=user)
@@ -117,28 +134,26 @@ def import_event(raw: dict, user=None) -> Event:
     already attached to them (attendees, questions) survives a re-import.
     """
     data = load(EventDef, raw)
+    parents = {u["code"]: u["parent"] for u in data["units"] if "parent" in u}
+    if wrong := parent_errors(parents, [u["code"] for u in data["units"]]):
+        codes = [normal_code(u["code"]) for u in data["units"]]
+        raise Invalid({f"units.{codes.index(c)}.parent": m for c, m in wrong.items()})
     event = get_event(data["slug"])
     created = event is None
     if created:
         event = Event(slug=data["slug"])
         db.session.add(event)
-    before = None if created else audit.snapshot(event, AUDITED_FIELDS)
-    q, reg, nom = data["questions"], data["registration"], data["nominations"]
+    before = None if created else _snapshot(event)
     event.title, event.theme, event.timezone = data["title"], data["theme"], data["timezone"]
-    event.question_deadline = q["deadline"]
-    event.question_min_per_unit = q["min_per_unit"]
-    event.question_max_per_unit = q["max_per_unit"]
-    event.registration_deadline = reg["deadline"]
-    event.nomination_deadline = nom["deadline"]
-    event.nomination_reference_date = nom["reference_date"]
-    for key in ("serving_min_years", "retired_min_years", "title_window_years",
-                "discipline_window_years"):
-        setattr(event, key, nom[key])
-    event.nomination_unit_kinds = list(nom["submitting_unit_kinds"])
     db.session.flush()
 
+    kinds.declare(data["unit_kinds"], user)
     for item in data["units"]:
-        upsert_participation(event, item["code"], item["name"], item["kind"])
+        unit = upsert_participation(event, item["code"], item["name"], item["kind"])
+        extra = [{"email": item["email"]}] if item["email"] else []
+        merge_contacts(unit, item["contacts"] + extra)
+    db.session.flush()
+    set_parents({normal_code(c): normal_code(p) or None for c, p in parents.items()})
     sessions = {s.key: s for s in event.sessions}
     for item in data["sessions"]:
         session = sessions.get(item["key"]) or EventSession(key=item["key"])
@@ -148,47 +163,60 @@ def import_event(raw: dict, user=None) -> Event:
             setattr(session, key, item[key])
         sessions[item["key"]] = session
     topics = {t.name: t for t in event.topics}
-    for position, name in enumerate(q["topics"]):
+    for position, name in enumerate(data["questions"]["topics"]):
         topic = topics.get(name) or Topic(name=name)
         topic.position = position
         if topic.id is None:
             event.topics.append(topic)
     categories = {c.key: c for c in event.categories}
-    for position, item in enumerate(reg["categories"]):
+    for position, item in enumerate(data["registration"]["categories"]):
         category = categories.get(item["key"]) or Category(key=item["key"])
         category.name, category.position = item["name"], position
         if category.id is None:
             event.categories.append(category)
         categories[item["key"]] = category
     db.session.flush()
-    for item in reg["caps"]:
+    for item in data["registration"]["caps"]:
         set_cap(event, sessions[item["session"]], categories[item["category"]],
                 item["unit_kind"], item["max_per_unit"])
-    registration_settings.store(
-        event, reg["default_max_per_unit"],
-        {c["key"]: c["organizer_only"] for c in reg["categories"]},
-        {s["key"]: s["reserved"] for s in data["sessions"]})
+    settings.load(event, data)  # each domain takes its own settings from its section
     audit.record("event.import" if created else "event.update", obj=event, event_id=event.id,
-                 summary=f"Nhập định nghĩa sự kiện {event.slug}", before=before,
-                 after=audit.snapshot(event, AUDITED_FIELDS), user=user)
+                 summary=f"Nhập định nghĩa sự kiện {quoted(event)}",
+                 before=before,
+                 after=_snapshot(event), user=user)
     db.session.flush()
     return event
 
 
 def upsert_participation(event: Event, code: str, name: str, kind: str) -> Unit:
     """Create or update unit ``code`` and make sure it takes part in ``event``."""
-    code = code.strip().upper()
+    code = normal_code(code)
     unit = db.session.scalar(sa.select(Unit).where(Unit.code == code))
     if unit is None:
         unit = Unit(code=code)
         db.session.add(unit)
     unit.name, unit.kind = name.strip(), kind
     db.session.flush()
-    exists = db.session.scalar(sa.select(EventUnit.id).where(
+    participation = db.session.scalar(sa.select(EventUnit).where(
         EventUnit.event_id == event.id, EventUnit.unit_id == unit.id))
-    if exists is None:
-        db.session.add(EventUnit(event_id=event.id, unit_id=unit.id))
+    if participation is None:
+        refuse_merged(event, unit)
+        participation = EventUnit(event_id=event.id, unit_id=unit.id)
+        db.session.add(participation)
+    # The name typed for this event is the unit's name at this event (units/history.py).
+    participation.name = unit.name
     return unit
+
+
+def refuse_merged(event: Event, unit: Unit) -> None:
+    """A unit merged into another on or before the event's day takes no part in it."""
+    day = history.event_days([event.id]).get(event.id)
+    if history.successor(unit.id, day) != unit.id:
+        merge = history.merge_of(unit.id)
+        raise Invalid({"code": f"{unit.name} ({unit.code}) đã sáp nhập vào "
+                               f"{merge.merged_into.name} từ ngày "
+                               f"{merge.effective_on:%d/%m/%Y}; không thể tham gia sự kiện "
+                               "này."})
 
 
 def set_cap(event: Event, session: EventSession, category: Category, unit_kind: str | None,
@@ -205,45 +233,64 @@ def set_cap(event: Event, session: EventSession, category: Category, unit_kind: 
     return cap
 
 
+def kind_in_use(key: str) -> str | None:
+    """Why unit kind ``key`` may not be deleted: the caps held to it."""
+    count = db.session.scalar(sa.select(sa.func.count()).where(RegistrationCap.unit_kind == key))
+    return f"{count} chỉ tiêu đại biểu áp dụng cho loại này" if count else None
+
+
 # --- Edits from the organizer pages --------------------------------------------------------
 
-def create_event(slug: str, values: dict, topics: list[str] | None, user) -> Event:
-    """A new event from the organizer's form: settings and topics, audited as one creation."""
+SLUG_TAKEN = "Mã sự kiện đã được dùng."
+
+
+def create_event(slug: str, values: dict, topics: list[str] | None, user,
+                 parts: dict[str, dict] | None = None) -> Event:
+    """A new event from the organizer's form: its fields, each domain's settings
+    (``parts``: ``{part key: {field: value}}``) and topics, audited as one creation."""
     if get_event(slug) is not None:
-        raise Invalid({"slug": "Mã sự kiện đã được dùng."})
+        raise Invalid({"slug": SLUG_TAKEN})
     event = Event(slug=slug, timezone=configured_zone_name())
-    db.session.add(event)
-    _apply_settings(event, values)
-    db.session.flush()
+    for key, value in values.items():
+        setattr(event, key, value)
+    try:
+        # Two organizers creating the same slug at once: the unique index decides, and the
+        # savepoint keeps the loser's transaction usable for its message (as clone_event).
+        with db.session.begin_nested():
+            db.session.add(event)
+    except IntegrityError:
+        raise Invalid({"slug": SLUG_TAKEN}) from None
+    settings.apply(event, parts or {})
     if topics is not None:
         replace_topics(event, topics, user)
     audit.record("event.create", obj=event, event_id=event.id,
-                 summary=f"Tạo sự kiện {event.slug}",
-                 after=audit.snapshot(event, AUDITED_FIELDS), user=user)
+                 summary=f"Tạo sự kiện {quoted(event)}", after=_snapshot(event), user=user)
+    db.session.flush()
     return event
 
 
-def update_event(event: Event, values: dict, topics: list[str] | None, user) -> Event:
-    """Apply edited settings (and the topic list), auditing the changed key fields."""
-    before = audit.snapshot(event, AUDITED_FIELDS)
-    _apply_settings(event, values)
+def update_event(event: Event, values: dict, topics: list[str] | None, user,
+                 parts: dict[str, dict] | None = None) -> Event:
+    """Apply edited fields, each domain's settings and the topic list, auditing the changed
+    key fields."""
+    before = _snapshot(event)
+    for key, value in values.items():
+        setattr(event, key, value)
+    settings.apply(event, parts or {})
     if topics is not None:
         replace_topics(event, topics, user)
-    old, new = audit.changed(before, audit.snapshot(event, AUDITED_FIELDS))
+    old, new = audit.changed(before, _snapshot(event))
     if new:
         audit.record("event.update", obj=event, event_id=event.id,
-                     summary=f"Sửa thông tin sự kiện {event.slug}", before=old, after=new,
+                     summary=f"Sửa thông tin sự kiện {quoted(event)}", before=old, after=new,
                      user=user)
     db.session.flush()
     return event
 
 
-def _apply_settings(event: Event, values: dict) -> None:
-    for key, value in values.items():
-        setattr(event, key, value)
-    if event.question_max_per_unit is not None and \
-            event.question_max_per_unit < (event.question_min_per_unit or 0):
-        raise Invalid({"question_max_per_unit": "Số tối đa không được nhỏ hơn số tối thiểu."})
+def _snapshot(event: Event) -> dict:
+    """The audited fields of the event and of every domain's settings of it."""
+    return {**audit.snapshot(event, AUDITED_FIELDS), **settings.snapshot(event)}
 
 
 def save_session(event: Event, session: EventSession | None, values: dict, user
@@ -282,42 +329,39 @@ def replace_topics(event: Event, names: list[str], user) -> None:
     db.session.flush()
 
 
-def honoring_reference_date(event: Event) -> date | None:
-    """``nomination_reference_date``, else the date of the first session."""
-    if event.nomination_reference_date:
-        return event.nomination_reference_date
-    if event.sessions:
-        from eventapp.formatting import local
-
-        return local(event.sessions[0].starts_at, event.timezone).date()
-    return None
-
-
-def event_to_dict(event: Event) -> dict:
-    """The API representation of an event with its sessions and units."""
+def event_to_dict(event: Event, *, contacts: bool = False) -> dict:
+    """The API representation of an event with its sessions and units; each domain adds
+    its settings to its section. ``contacts``: each unit's contacts too (people's e-mails
+    and phones: for organizers only), so that the document imports back as a definition."""
     iso = lambda v: v.isoformat() if v else None  # noqa: E731
-    return {
+    kind_names = kinds.names()
+    document = {
         "slug": event.slug, "title": event.title, "theme": event.theme,
         "timezone": event.timezone,
         "sessions": [{"key": s.key, "name": s.name, "starts_at": iso(s.starts_at),
                       "ends_at": iso(s.ends_at), "venue": s.venue, "capacity": s.capacity,
                       "agenda": list(s.agenda or [])} for s in event.sessions],
-        "units": [{"code": u.code, "name": u.name, "kind": u.kind} for u in event.units],
-        "questions": {"deadline": iso(event.question_deadline),
-                      "min_per_unit": event.question_min_per_unit,
-                      "max_per_unit": event.question_max_per_unit,
-                      "topics": [t.name for t in event.topics]},
-        "registration": {"deadline": iso(event.registration_deadline),
-                         "categories": [{"key": c.key, "name": c.name}
+        "units": [{"code": u.code, "name": event.unit_name(u), "kind": u.kind,
+                   "kind_name": kind_names.get(u.kind, u.kind),
+                   "parent": u.parent.code if u.parent else None}
+                  | ({"contacts": [describe_contact(c) for c in u.contacts]} if contacts else {})
+                  for u in event.units],
+        "questions": {"topics": [t.name for t in event.topics]},
+        "registration": {"categories": [{"key": c.key, "name": c.name}
                                         for c in event.categories],
                          "caps": [{"session": c.session.key, "category": c.category.key,
                                    "unit_kind": c.unit_kind, "max_per_unit": c.max_per_unit}
                                   for c in event.caps]},
-        "nominations": {"deadline": iso(event.nomination_deadline),
-                        "reference_date": iso(honoring_reference_date(event)),
-                        "serving_min_years": event.serving_min_years,
-                        "retired_min_years": event.retired_min_years,
-                        "title_window_years": event.title_window_years,
-                        "discipline_window_years": event.discipline_window_years,
-                        "submitting_unit_kinds": list(event.nomination_unit_kinds or [])},
     }
+    settings.describe(event, document)
+    document["unit_kinds"] = used_kinds(document, kind_names)
+    return document
+
+
+def used_kinds(document: dict, kind_names: dict[str, str]) -> list[dict]:
+    """The kinds the event's JSON names (units, caps, submitting kinds) in the kinds' order,
+    so the JSON read back as a definition declares what it uses."""
+    used = {u["kind"] for u in document["units"]}
+    used |= {c["unit_kind"] for c in document["registration"]["caps"]}
+    used |= set(document.get("nominations", {}).get("submitting_unit_kinds", []))
+    return [{"key": key, "name": name} for key, name in kind_names.items() if key in used]
