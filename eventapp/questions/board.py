@@ -13,13 +13,14 @@ from sqlalchemy.orm import aliased
 
 from eventapp.clock import now
 from eventapp.events.models import DeadlineExtension, Event, EventUnit
-from eventapp.events.rules import effective_deadline, is_open, shortfall
+from eventapp.events.rules import effective_deadline, is_open, progress_percent, shortfall
 from eventapp.extensions import db
 from eventapp.units.models import Unit
+from eventapp.units.rules import group_by_parent
 
+from . import settings
 from .models import COUNTED, Question, QuestionStatus
 from .rules import sort_rows
-from .services import KIND
 
 _COUNTED = [s.value for s in COUNTED]
 
@@ -39,14 +40,16 @@ class BoardRow:
     extended: bool
     reason: str | None
     is_open: bool
+    #: The unit's parent (đơn vị cấp trên), for the board grouped by parent.
+    parent_code: str | None = None
+    parent_name: str | None = None
 
     short_by: int = field(init=False)
     percent: int = field(init=False)
 
     def __post_init__(self) -> None:
         self.short_by = shortfall(self.submitted, self.minimum)
-        self.percent = 100 if not self.minimum else min(
-            100, round(self.submitted * 100 / self.minimum))
+        self.percent = progress_percent(self.submitted, self.minimum)
 
     @property
     def met(self) -> bool:
@@ -59,22 +62,44 @@ def compliance(event: Event) -> list[BoardRow]:
                         sa.func.max(Question.created_at).label("last"))
               .where(Question.event_id == event.id, Question.status.in_(_COUNTED))
               .group_by(Question.unit_id).subquery())
-    ext = aliased(DeadlineExtension)
-    stmt = (sa.select(Unit.id, Unit.code, Unit.name, Unit.kind,
-                      sa.func.coalesce(counts.c.n, 0), counts.c.last, ext.deadline, ext.reason)
+    ext, parent = aliased(DeadlineExtension), aliased(Unit)
+    # EventUnit.name: the unit's name at this event (a past event keeps the name of its time).
+    stmt = (sa.select(Unit.id, Unit.code, EventUnit.name, Unit.kind,
+                      sa.func.coalesce(counts.c.n, 0), counts.c.last, ext.deadline, ext.reason,
+                      parent.code, parent.name)
             .select_from(EventUnit)
             .join(Unit, Unit.id == EventUnit.unit_id)
+            .outerjoin(parent, parent.id == Unit.parent_id)
             .outerjoin(counts, counts.c.unit_id == EventUnit.unit_id)
             .outerjoin(ext, sa.and_(ext.event_id == event.id, ext.unit_id == EventUnit.unit_id,
-                                    ext.kind == KIND.value))
+                                    ext.kind == settings.DEADLINE))
             .where(EventUnit.event_id == event.id))  # callers sort (Vietnamese order)
-    base, minimum, at = event.question_deadline, event.question_min_per_unit or 0, now()
+    quotas = settings.of(event)
+    base, minimum, at = quotas.deadline, quotas.min_per_unit or 0, now()
     rows = []
-    for unit_id, code, name, kind, n, last, ext_deadline, reason in db.session.execute(stmt):
+    for (unit_id, code, name, kind, n, last, ext_deadline, reason, parent_code,
+         parent_name) in db.session.execute(stmt):
         deadline = effective_deadline(base, ext_deadline)
         rows.append(BoardRow(unit_id, code, name, kind, n, minimum, last, deadline,
-                             ext_deadline is not None, reason, is_open(at, deadline)))
+                             ext_deadline is not None, reason, is_open(at, deadline),
+                             parent_code, parent_name))
     return rows
+
+
+@dataclass
+class BoardGroup:
+    """The board's rows under one parent unit, with that group's own totals."""
+
+    code: str | None
+    name: str
+    rows: list[BoardRow]
+    totals: BoardTotals
+
+
+def grouped(rows: list[BoardRow]) -> list[BoardGroup]:
+    """The board grouped by parent (nhóm theo đơn vị cấp trên), rows keeping their order."""
+    return [BoardGroup(g.code, g.name, g.rows, totals(g.rows)) for g in group_by_parent(
+        rows, lambda r: (r.parent_code, r.parent_name), lambda r: r.code)]
 
 
 @dataclass
@@ -120,12 +145,21 @@ def totals(rows: list[BoardRow]) -> BoardTotals:
 def summary(event: Event) -> dict:
     """The API's summary: the event's numbers and every unit's count and deadline."""
     iso = lambda v: v.isoformat() if v else None  # noqa: E731
+    quotas = settings.of(event)
     return {
-        "min_per_unit": event.question_min_per_unit,
-        "max_per_unit": event.question_max_per_unit,
-        "deadline": iso(event.question_deadline),
+        "min_per_unit": quotas.min_per_unit,
+        "max_per_unit": quotas.max_per_unit,
+        "deadline": iso(quotas.deadline),
         "units": [{"unit": r.code, "name": r.name, "submitted": r.submitted, "met": r.met,
                    "short_by": r.short_by, "deadline": iso(r.deadline),
                    "extended": r.extended, "last_submitted_at": iso(r.last_at)}
                   for r in sort_rows(compliance(event), "code")],
     }
+
+
+def below_minimum(event: Event, _now: datetime) -> dict[int, dict]:
+    """The audience ``below_question_minimum``: units short of the minimum, with their
+    numbers for the reminder's placeholders (from the board's one query)."""
+    return {row.unit_id: {"da_gui": row.submitted, "toi_thieu": row.minimum,
+                          "con_thieu": row.short_by}
+            for row in compliance(event) if row.short_by > 0}

@@ -21,8 +21,7 @@ from eventapp.extensions import db
 
 from . import rules
 from .models import DialogueState, Question, QuestionStatus
-from .moderation import askers, asking_units, selected
-from .services import _short
+from .moderation import askers, asking_units, notify, selected
 
 MAX_AGENCY = 300
 
@@ -38,6 +37,16 @@ class Stage:
     @property
     def total(self) -> int:
         return len(self.questions)
+
+    @property
+    def number(self) -> int:
+        """The on-screen question's number (Câu 3/12): the console and the projector's."""
+        return self.index + 1
+
+    @property
+    def agenda(self) -> list[tuple[int, Question]]:
+        """Each selected question with its number, counted as ``number`` counts."""
+        return list(enumerate(self.questions, start=1))
 
     @property
     def previous(self) -> Question | None:
@@ -93,9 +102,9 @@ def screen_data(event: Event) -> dict:
     merged = askers([s.current])
     q = s.current
     return {"total": s.total, "question": {
-        "id": q.id, "number": s.index + 1, "text": q.text_for_reading,
+        "id": q.id, "number": s.number, "text": q.text_for_reading,
         "topic": q.topic.name if q.topic else "",
-        "units": [u.name for u in asking_units(q, merged.get(q.id, []))],
+        "units": [event.unit_name(u) for u in asking_units(q, merged.get(q.id, []))],
         "askers": [a for a in [_asker(q)] + [_asker(c) for c in merged.get(q.id, [])] if a],
         "answered": q.answered_at is not None}}
 
@@ -107,7 +116,7 @@ def _asker(q: Question) -> str:
 def record_answer(question: Question, *, answer: str, agency: str, due: date | None,
                   answered: bool, user) -> Question:
     """Store the chair's answer, the follow-up agency and due date; mark answered."""
-    if question.status_enum is not QuestionStatus.selected:
+    if question.status != QuestionStatus.selected:
         raise Conflict("Chỉ ghi trả lời cho câu hỏi được chọn đối thoại.", code="not_selected")
     answer = rules.normalise_content(answer)
     agency = rules.normalise_line(agency)
@@ -122,6 +131,7 @@ def record_answer(question: Question, *, answer: str, agency: str, due: date | N
         raise Invalid(errors)
     fields = ["answer", "followup_agency", "followup_due", "answered_at"]
     before = audit.snapshot(question, fields)
+    newly_answered = answered and question.answered_at is None
     question.answer, question.followup_agency, question.followup_due = answer, agency, due
     if answered and question.answered_at is None:
         question.answered_at = now()
@@ -132,9 +142,12 @@ def record_answer(question: Question, *, answer: str, agency: str, due: date | N
     old, new = audit.changed(before, audit.snapshot(question, fields))
     if new:
         audit.record("question.answer", obj=question, event_id=question.event_id,
-                     summary=f"Ghi trả lời câu #{question.id}: {_short(question.content, 60)}",
+                     summary=f"Ghi trả lời câu #{question.id}: {rules.short(question.content, 60)}",
                      before=old, after=new, user=user)
     db.session.flush()
+    if newly_answered:  # told once: re-saving the answer's wording sends nothing
+        notify("question_answered", question, user, tra_loi=answer or "(trả lời trực tiếp tại "
+               "buổi đối thoại)")
     return question
 
 

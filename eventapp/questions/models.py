@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventapp.clock import now
-from eventapp.database import UTCDateTime
+from eventapp.database import UTCDateTime, enum_column
 from eventapp.events.models import Topic
 from eventapp.extensions import db
 from eventapp.units.models import Unit
@@ -59,6 +59,11 @@ class QuestionSource(enum.StrEnum):
     excel = "excel"  # uploaded from the Excel template
     api = "api"      # sent through /api/v1
 
+    @property
+    def label(self) -> str:
+        return {"form": "Biểu mẫu", "paste": "Dán nhiều câu", "excel": "Tệp Excel",
+                "api": "API"}[self.value]
+
 
 class Question(db.Model):
     """Câu hỏi: one question (tâm tư, đề xuất) of one unit for one event."""
@@ -86,8 +91,10 @@ class Question(db.Model):
     asker_name: Mapped[str] = mapped_column(sa.String(200), default="")
     asker_position: Mapped[str] = mapped_column(sa.String(200), default="")
     #: How it arrived: form, paste, excel, api.
-    source: Mapped[str] = mapped_column(sa.String(10), default=QuestionSource.form.value)
-    status: Mapped[str] = mapped_column(sa.String(12), default=QuestionStatus.submitted.value)
+    source: Mapped[QuestionSource] = mapped_column(enum_column(QuestionSource, 10),
+                                                   default=QuestionSource.form)
+    status: Mapped[QuestionStatus] = mapped_column(enum_column(QuestionStatus, 12),
+                                                   default=QuestionStatus.submitted)
     #: Set while ``status`` is merged: the question this one was merged into (never itself
     #: merged — chains are flattened when merging).
     merged_into_id: Mapped[int | None] = mapped_column(
@@ -119,10 +126,6 @@ class Question(db.Model):
     merged_into: Mapped[Question | None] = relationship(remote_side=[id], lazy="select")
 
     @property
-    def status_enum(self) -> QuestionStatus:
-        return QuestionStatus(self.status)
-
-    @property
     def text_for_reading(self) -> str:
         """What the secretary reads aloud: the edited wording, else the original."""
         return self.reading_text or self.content
@@ -148,3 +151,17 @@ class DialogueState(db.Model):
     question_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("question.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class QuestionSettings(db.Model):
+    """An event's question quotas and deadline (chỉ tiêu, hạn gửi câu hỏi): every unit sends
+    at least ``min_per_unit`` before the deadline. Without a row, the defaults."""
+
+    __tablename__ = "question_settings"
+
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    min_per_unit: Mapped[int] = mapped_column(default=0)
+    #: Hard cap per unit, or None for no cap.
+    max_per_unit: Mapped[int | None]

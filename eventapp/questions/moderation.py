@@ -13,21 +13,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
 
 from eventapp import audit
-from eventapp.database import lock
+from eventapp.database import contains, lock
 from eventapp.errors import Changed, Conflict, Invalid
 from eventapp.events.models import Event, Topic
 from eventapp.extensions import db
+from eventapp.messages import notices
+from eventapp.params import whole_number
 from eventapp.text import fold
 from eventapp.units.models import Unit
 
 from . import rules, similarity
 from .models import Question, QuestionStatus
-from .services import _short
 
 S = QuestionStatus
 PER_PAGE = 50
+#: Page sizes the organizer may pick; the largest lets a whole event's list be ticked at once.
+PER_PAGE_CHOICES = (50, 200, 1000)
 
 
 # --- Listing -------------------------------------------------------------------------------
@@ -54,23 +58,20 @@ def _filtered(event: Event, f: Filters):
     else:
         stmt = stmt.where(Question.status != S.withdrawn.value)
     if f.text.strip():
-        if f.text.strip().lstrip("#").isdecimal():
-            stmt = stmt.where(Question.id == int(f.text.strip().lstrip("#")))
+        # "#42" or "42" is a question's number; a number no id can be is searched as text.
+        number = whole_number(f.text.strip().lstrip("#"))
+        if number is not None:
+            stmt = stmt.where(Question.id == number)
         else:
-            needle = fold(f.text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            stmt = stmt.where(Question.folded.like(f"%{needle}%", escape="\\"))
+            stmt = stmt.where(contains(Question.folded, fold(f.text)))
     return stmt
 
 
-def search(event: Event, f: Filters, page: int = 1, per_page: int = PER_PAGE
-           ) -> tuple[list[Question], int]:
+def search(event: Event, f: Filters, page: int = 1, per_page: int = PER_PAGE) -> Pagination:
     """One page of questions matching the filters, by topic then order of arrival."""
-    stmt = _filtered(event, f)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
-    stmt = (stmt.outerjoin(Topic, Topic.id == Question.topic_id)
-            .order_by(sa.func.coalesce(Topic.position, 10_000), Question.id)
-            .limit(per_page).offset((max(page, 1) - 1) * per_page))
-    return list(db.session.scalars(stmt)), total
+    stmt = (_filtered(event, f).outerjoin(Topic, Topic.id == Question.topic_id)
+            .order_by(sa.func.coalesce(Topic.position, 10_000), Question.id))
+    return db.paginate(stmt, page=max(page, 1), per_page=per_page, error_out=False)
 
 
 def askers(questions: Sequence[Question]) -> dict[int, list[Question]]:
@@ -97,13 +98,16 @@ def asking_units(question: Question, merged: Sequence[Question]) -> list[Unit]:
 
 # --- Changes -------------------------------------------------------------------------------
 
-def _record(action: str, question: Question, summary: str, before: dict, after: dict, user):
+def record_change(action: str, question: Question, summary: str, before: dict, after: dict,
+                  user) -> None:
+    """The audit line of one question's change (the bulk actions write the same lines)."""
     audit.record(action, obj=question, event_id=question.event_id,
-                 summary=f"{summary} #{question.id}: {_short(question.content, 60)}",
+                 summary=f"{summary} #{question.id}: {rules.short(question.content, 60)}",
                  before=before, after=after, user=user)
 
 
-def _next_position(event_id: int) -> int:
+def next_position(event_id: int) -> int:
+    """The position after the last selected question: where a newly selected one goes."""
     top = db.session.scalar(sa.select(sa.func.max(Question.position)).where(
         Question.event_id == event_id, Question.status == S.selected.value))
     return (top or 0) + 1
@@ -117,15 +121,25 @@ def set_status(question: Question, status: str, *, user) -> Question:
         raise Invalid({"status": "Trạng thái không hợp lệ."}) from None
     lock(question)  # a unit's edit or withdrawal of it waits, or is seen here
     if not rules.may_move(question.status, new):
-        raise Changed(f"Không thể chuyển câu hỏi từ “{question.status_enum.label}” sang "
+        raise Changed(f"Không thể chuyển câu hỏi từ “{question.status.label}” sang "
                       f"“{new.label}”; câu hỏi vừa được thay đổi. Vui lòng tải lại trang.")
     before = {"status": question.status, "position": question.position}
-    question.position = _next_position(question.event_id) if new is S.selected else None
-    question.status = new.value
-    _record("question.status", question, f"{new.label}", before,
+    question.position = next_position(question.event_id) if new is S.selected else None
+    question.status = new
+    record_change("question.status", question, f"{new.label}", before,
             {"status": new.value, "position": question.position}, user)
     db.session.flush()
+    if new is S.selected:
+        notify("question_selected", question, user)
     return question
+
+
+def notify(kind: str, question: Question, user, **values) -> None:
+    """The asking unit's notice about ``question`` (``messages/notices.py``)."""
+    notices.notify(kind, event=db.session.get(Event, question.event_id),
+                   unit_id=question.unit_id, ref=f"question:{question.id}", user=user,
+                   values={"question_id": question.id, "cau_hoi": question.id,
+                           "noi_dung": rules.short(question.content, 300), **values})
 
 
 def merge(source: Question, target: Question, *, user) -> Question:
@@ -143,21 +157,22 @@ def merge(source: Question, target: Question, *, user) -> Question:
     for child in followers:
         child.merged_into_id = target.id
     source.status, source.merged_into_id, source.position = S.merged.value, target.id, None
-    _record("question.merge", source, f"Gộp vào #{target.id}", before,
+    record_change("question.merge", source, f"Gộp vào #{target.id}", before,
             {"status": S.merged.value, "merged_into_id": target.id,
              "followers": [c.id for c in followers]}, user)
     db.session.flush()
+    notify("question_merged", source, user, gop_vao=target.id)
     return target
 
 
 def unmerge(question: Question, *, user) -> Question:
     """Undo a merge: the question stands alone again, waiting for a decision."""
     lock(question)
-    if question.status_enum is not S.merged:
+    if question.status != S.merged:
         raise Changed("Câu hỏi này không còn ở trạng thái đã gộp; vui lòng tải lại trang.")
     before = {"status": question.status, "merged_into_id": question.merged_into_id}
     question.status, question.merged_into_id = S.submitted.value, None
-    _record("question.unmerge", question, "Tách khỏi câu gộp", before,
+    record_change("question.unmerge", question, "Tách khỏi câu gộp", before,
             {"status": S.submitted.value, "merged_into_id": None}, user)
     db.session.flush()
     return question
@@ -178,7 +193,7 @@ def set_wording(event: Event, question: Question, *, reading_text: str | None,
         question.topic_id = topic_id
     old, new = audit.changed(before, audit.snapshot(question, fields))
     if new:
-        _record("question.wording", question, "Sửa nội dung đọc", old, new, user)
+        record_change("question.wording", question, "Sửa nội dung đọc", old, new, user)
     db.session.flush()
     return question
 

@@ -10,6 +10,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 
+from eventapp import formatting
 from eventapp.events.rules import room_left, shortfall
 from eventapp.text import clean, fold
 
@@ -24,14 +25,9 @@ MSG_EMPTY = "Nội dung câu hỏi không được để trống."
 MSG_TOPIC_MISSING = "Vui lòng chọn chủ đề."
 
 
-def vn_number(n: int) -> str:
-    """``2000`` → ``2.000`` (Vietnamese thousands separator)."""
-    return f"{n:,}".replace(",", ".")
-
-
 def msg_too_long(length: int) -> str:
-    return (f"Nội dung câu hỏi dài {vn_number(length)} ký tự, vượt quá "
-            f"{vn_number(MAX_CONTENT)} ký tự cho phép.")
+    return (f"Nội dung câu hỏi dài {formatting.number(length)} ký tự, vượt quá "
+            f"{formatting.number(MAX_CONTENT)} ký tự cho phép.")
 
 
 def msg_unknown_topic(value: object) -> str:
@@ -178,6 +174,35 @@ def may_move(current: QuestionStatus | str, new: QuestionStatus | str) -> bool:
     return S(new) in ORGANIZER_MOVES[S(current)]
 
 
+#: Bulk moderation (kiểm duyệt hàng loạt): each action and the status it sets; "topic" files
+#: the questions under another topic and keeps their status.
+BULK_ACTIONS: dict[str, QuestionStatus | None] = {"select": S.selected, "reject": S.rejected,
+                                                   "topic": None}
+CHANGED, UNCHANGED, SKIPPED = "changed", "unchanged", "skipped"
+
+
+def bulk_verdict(current: QuestionStatus | str, action: str) -> tuple[str, str | None]:
+    """What a bulk ``action`` does to a question now in ``current``: ``changed``,
+    ``unchanged`` (it is there already) or ``skipped`` with the reason in Vietnamese.
+
+    A bulk action is applied to a filtered list, which may mix states: questions that
+    cannot take the action are reported, not a reason to refuse the others.
+    """
+    current = S(current)
+    if current is S.withdrawn:
+        return SKIPPED, "Đơn vị đã rút câu hỏi này."
+    if current is S.merged:
+        return SKIPPED, "Câu hỏi đã được gộp vào câu khác; hãy tách ra trước."
+    target = BULK_ACTIONS[action]
+    if target is None:
+        return CHANGED, None
+    if current is target:
+        return UNCHANGED, None
+    if may_move(current, target):
+        return CHANGED, None
+    return SKIPPED, f"Không thể chuyển từ “{current.label}” sang “{target.label}”."
+
+
 def merge_problem(source_status: str, target_status: str, same: bool,
                   same_event: bool = True) -> str | None:
     """Why the source cannot be merged into the target, or None."""
@@ -219,3 +244,9 @@ SORT_KEYS: dict[str, Callable] = {
 def sort_rows(rows: Iterable, key: str = "name", descending: bool = False) -> list:
     """Board rows sorted by one of ``SORT_KEYS`` (unknown keys sort by name)."""
     return sorted(rows, key=SORT_KEYS.get(key, SORT_KEYS["name"]), reverse=descending)
+
+
+def short(text: str, size: int = 80) -> str:
+    """``text`` on one line, cut to ``size`` characters with "…" (audit summaries)."""
+    text = " ".join(text.split())
+    return text if len(text) <= size else text[: size - 1] + "…"

@@ -25,14 +25,20 @@ class QuestionCreate(Schema):
     asker_position = fields.String(load_default="", allow_none=True,
                                    metadata={"maxLength": MAX_ASKER, "description": "Chức vụ"})
     unit = fields.String(load_default=None, allow_none=True, metadata={
-        "description": "Mã đơn vị; bắt buộc với mã truy cập của Ban tổ chức, bỏ qua hoặc "
-                       "ghi đúng mã của mình với mã truy cập đơn vị."})
+        "description": "Mã đơn vị; bắt buộc với mã truy cập của Ban tổ chức; với mã truy cập "
+                       "đơn vị: bỏ qua (chính đơn vị), hoặc mã của mình hay của một đơn vị "
+                       "cấp dưới (đơn vị cấp trên gửi thay)."})
+    late_reason = fields.String(load_default=None, allow_none=True, metadata={
+        "maxLength": 500, "description": "Chỉ Ban tổ chức, sau hạn của đơn vị: lý do nhập hộ "
+                                         "sau hạn (ghi vào nhật ký, hiện bên câu hỏi)."})
 
 
 class QuestionListQuery(Schema):
-    """``GET /api/v1/events/<slug>/questions`` (a unit sees only its own)."""
+    """``GET /api/v1/events/<slug>/questions`` (a unit sees only its own, a parent also its
+    children's)."""
 
-    unit = fields.String(load_default=None, metadata={"description": "Mã đơn vị (Ban tổ chức)"})
+    unit = fields.String(load_default=None, metadata={
+        "description": "Mã đơn vị (Ban tổ chức: bất kỳ; đơn vị cấp trên: của mình hoặc cấp dưới)"})
     status = fields.String(load_default=None, validate=one_of([s.value for s in QuestionStatus]))
 
 
@@ -85,3 +91,30 @@ class QuestionList(Schema):
     """``GET …/questions`` answer: the questions in a ``questions`` list."""
 
     questions = fields.List(fields.Nested(QuestionOut), required=True)
+
+
+class ModerationRequest(Schema):
+    """``POST …/questions/moderation``: one action on many questions (bulk moderation)."""
+
+    ids = fields.List(fields.Integer(), required=True, metadata={
+        "description": "Số của các câu hỏi (tối đa 2.000 câu mỗi lần)"})
+    action = fields.String(required=True, validate=one_of(["select", "reject", "topic"]),
+                           metadata={"description": "select: chọn; reject: không chọn; "
+                                                    "topic: đổi chủ đề"})
+    topic = fields.Integer(load_default=None, allow_none=True,
+                           metadata={"description": "Số (id) của chủ đề mới, khi action=topic"})
+
+
+class ModerationOutcome(Schema):
+    id = fields.Integer()
+    result = fields.String(metadata={"description": "changed, unchanged hoặc skipped"})
+    status = fields.String()
+    topic_id = fields.Integer(allow_none=True)
+    message = fields.String(allow_none=True, metadata={"description": "Lý do bỏ qua"})
+
+
+class ModerationResult(Schema):
+    """Skip and report: questions that cannot take the action are listed, the others change."""
+
+    summary = fields.String()
+    results = fields.List(fields.Nested(ModerationOutcome))

@@ -7,8 +7,11 @@ holds under concurrent submissions on SQLite and PostgreSQL alike. Edits and wit
 the question's row first, so an organizer's decision and a unit's change never interleave.
 
 Decisions where the issue is silent:
-- the deadline and the cap apply to every submission, including one an organizer enters
-  for a unit (a late paper list is accepted by granting that unit an extension);
+- the cap applies to every submission, and the deadline to every one a unit sends; after
+  the unit's deadline an organizer may still enter questions for it (a paper list that
+  arrived on time, a phone call) only with a reason, recorded in the audit log once per
+  question (``question.late_entry``) and shown beside the question ("nhập hộ sau hạn");
+  granting the unit an extension remains the way to let the unit itself send late;
 - a unit may edit or withdraw a question only while it is still "submitted" (once the
   organizer has selected, rejected or merged it, it is locked for the unit);
 - a unit cannot send the same question twice (same text ignoring case, accents, spacing
@@ -24,22 +27,30 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from eventapp import audit
+from eventapp.audit.models import AuditEntry
 from eventapp.clock import now
 from eventapp.database import lock, write_lock
 from eventapp.errors import Changed, Conflict, Invalid, NotFound
-from eventapp.events.models import DeadlineKind, Event, EventUnit
-from eventapp.events.services import effective_deadline, ensure_open, extension_for
+from eventapp.events.models import Event, EventUnit
+from eventapp.events.rules import is_open
+from eventapp.events.services import (
+    effective_deadline,
+    ensure_open,
+    extension_for,
+    is_open_for,
+)
 from eventapp.extensions import db
+from eventapp.formatting import number
 from eventapp.spreadsheets import ImportErrors, read_rows, template
 from eventapp.text import fold
 from eventapp.units.models import Unit
+from eventapp.units.rules import normal_code
 
-from . import rules
+from . import rules, settings
 from .models import COUNTED, Question, QuestionSource, QuestionStatus
 
-KIND = DeadlineKind.questions
+KIND = settings.DEADLINE
 TEMPLATE_HEADERS = ["Chủ đề", "Nội dung câu hỏi", "Người hỏi", "Chức vụ"]
-EXAMPLE_PREFIX = "Ví dụ:"
 
 
 @dataclass(frozen=True)
@@ -70,7 +81,7 @@ def participation(event: Event, unit_id: int) -> EventUnit:
 def unit_by_code(event: Event, code: str) -> Unit:
     unit = db.session.scalar(sa.select(Unit).join(EventUnit, EventUnit.unit_id == Unit.id)
                              .where(EventUnit.event_id == event.id,
-                                    Unit.code == (code or "").strip().upper()))
+                                    Unit.code == normal_code(code)))
     if unit is None:
         raise NotFound(f"Không có đơn vị mã “{code}” trong sự kiện này.")
     return unit
@@ -126,10 +137,10 @@ class UnitStatus:
 
 
 def unit_status(event: Event, unit_id: int) -> UnitStatus:
-    deadline = effective_deadline(event, unit_id, KIND)
-    return UnitStatus(count=unit_count(event, unit_id), minimum=event.question_min_per_unit or 0,
-                      maximum=event.question_max_per_unit, deadline=deadline,
-                      is_open=deadline is None or now() < deadline,
+    deadline, quotas = effective_deadline(event, unit_id, KIND), settings.of(event)
+    return UnitStatus(count=unit_count(event, unit_id), minimum=quotas.min_per_unit or 0,
+                      maximum=quotas.max_per_unit, deadline=deadline,
+                      is_open=is_open(now(), deadline),
                       extension=extension_for(event, unit_id, KIND))
 
 
@@ -180,17 +191,21 @@ def drafts_from_paste(event: Event, text: str, topic_id) -> list[Draft]:
 def template_file(event: Event):
     """The Excel template for uploading questions, with the event's topics numbered."""
     topics = topics_of(event)
-    notes = ["Mỗi dòng là một câu hỏi. Giữ nguyên dòng 1 (tiêu đề cột); xóa dòng ví dụ.",
-             "Cột “Chủ đề”: ghi đúng tên chủ đề hoặc số thứ tự của chủ đề trong danh sách:"]
+    notes = ["Mỗi dòng là một câu hỏi. Giữ nguyên dòng 1 (tiêu đề cột); xóa dòng ví dụ (nội "
+             "dung bắt đầu bằng “Ví dụ:”): tệp còn dòng ví dụ sẽ không được nhập.",
+             "Cột “Chủ đề”: chọn trong danh sách thả xuống, hoặc ghi đúng tên chủ đề hay số "
+             "thứ tự của chủ đề trong danh sách:"]
     notes += [f"    {n}. {name}" for n, (_, name) in enumerate(topics, start=1)]
-    notes += [f"Cột “Nội dung câu hỏi”: bắt buộc, tối đa {rules.vn_number(rules.MAX_CONTENT)} "
+    notes += [f"Cột “Nội dung câu hỏi”: bắt buộc, tối đa {number(rules.MAX_CONTENT)} "
               "ký tự.",
               "Cột “Người hỏi”, “Chức vụ”: không bắt buộc.",
               "Tệp được nhập toàn bộ hoặc không nhập gì: nếu có dòng lỗi, hệ thống liệt kê "
               "từng dòng kèm lý do và chưa lưu câu hỏi nào."]
-    example = [["1", f"{EXAMPLE_PREFIX} Đề nghị tỉnh quan tâm bố trí phòng Đội riêng cho các "
-                     "trường tiểu học.", "Nguyễn Văn A", "Giáo viên Tổng phụ trách Đội"]]
-    return template("Câu hỏi", TEMPLATE_HEADERS, example if topics else [], notes)
+    example = [[topics[0][1], "Đề nghị tỉnh quan tâm bố trí phòng Đội riêng cho các trường "
+                "tiểu học.", "Nguyễn Văn A", "Giáo viên Tổng phụ trách Đội"]] if topics else []
+    return template("Câu hỏi", TEMPLATE_HEADERS, example, notes, marked=TEMPLATE_HEADERS[1],
+                    choices={TEMPLATE_HEADERS[0]: [name for _, name in topics]},
+                    open_choices={TEMPLATE_HEADERS[0]})
 
 
 def drafts_from_upload(event: Event, data: bytes) -> list[Draft]:
@@ -200,19 +215,14 @@ def drafts_from_upload(event: Event, data: bytes) -> list[Draft]:
     if not rows:
         raise ImportErrors([], "Tệp không có câu hỏi nào (dòng 2 trở đi đều trống).")
     topic_header, content_header, name_header, position_header = TEMPLATE_HEADERS
-    items, example_rows = [], []
-    for number, row in rows:
-        content = row[content_header]
-        if isinstance(content, str) and content.startswith(EXAMPLE_PREFIX):
-            example_rows.append((number, "Đây là dòng ví dụ của tệp mẫu; hãy xóa dòng này."))
-            continue
-        items.append(dict(content=content, topic=row[topic_header], asker_name=row[name_header],
-                          asker_position=row[position_header], line=number))
-    return _batch(event, items, topics_of(event), extra_errors=example_rows)
+    items = [dict(content=row[content_header], topic=row[topic_header],
+                  asker_name=row[name_header], asker_position=row[position_header], line=number)
+             for number, row in rows]
+    return _batch(event, items, topics_of(event))
 
 
-def _batch(event: Event, items: list[dict], topics, extra_errors=()) -> list[Draft]:
-    drafts, errors = [], list(extra_errors)
+def _batch(event: Event, items: list[dict], topics) -> list[Draft]:
+    drafts, errors = [], []
     seen: dict[str, int] = {}
     for item in items:
         result, problems = draft(event, topics=topics, **item)
@@ -241,19 +251,22 @@ class Submission:
 
 
 def submit(event: Event, unit: Unit, drafts: Sequence[Draft], *, user,
-           source: QuestionSource | str = QuestionSource.form) -> Submission:
-    """Save validated drafts for ``unit``: lock, deadline, cap, duplicates, insert."""
+           source: QuestionSource | str = QuestionSource.form,
+           late_reason: str | None = None) -> Submission:
+    """Save validated drafts for ``unit``: lock, deadline, cap, duplicates, insert.
+
+    After the unit's deadline only an organizer gets through, with ``late_reason``."""
     source = QuestionSource(source)
     lock_row = participation(event, unit.id)
     write_lock(db.session, EventUnit, lock_row.id)
-    ensure_open(event, unit.id, KIND)
+    late = _late_reason(event, unit, user, late_reason)
     existing = db.session.execute(counted(sa.select(Question.id, Question.folded).where(
         Question.event_id == event.id, Question.unit_id == unit.id))).all()
-    problem = rules.quota_problem(len(existing), event.question_max_per_unit, len(drafts))
+    quotas = settings.of(event)
+    problem = rules.quota_problem(len(existing), quotas.max_per_unit, len(drafts))
     if problem:
         raise Conflict(problem, code="quota_full", unit=unit.code, unit_count=len(existing),
-                       min_per_unit=event.question_min_per_unit,
-                       max_per_unit=event.question_max_per_unit)
+                       min_per_unit=quotas.min_per_unit, max_per_unit=quotas.max_per_unit)
     _refuse_duplicates(drafts, {rules.dedupe_key(f): qid for qid, f in existing},
                        single=source in (QuestionSource.form, QuestionSource.api))
     created = [Question(event_id=event.id, unit_id=unit.id, topic_id=d.topic_id,
@@ -262,12 +275,50 @@ def submit(event: Event, unit: Unit, drafts: Sequence[Draft], *, user,
                         created_by_id=getattr(user, "id", None)) for d in drafts]
     db.session.add_all(created)
     db.session.flush()
-    what = created[0].content if len(created) == 1 else f"{len(created)} câu hỏi"
+    what = created[0].content if len(created) == 1 else f"{number(len(created))} câu hỏi"
     audit.record("question.submit", obj=created[0] if len(created) == 1 else None,
-                 event_id=event.id, summary=f"{unit.name} gửi {_short(what)}",
+                 event_id=event.id, summary=f"{unit.name} gửi {rules.short(what)}",
                  after={"ids": [q.id for q in created], "source": source.value},
                  user=user)
+    for question in created if late else ():
+        audit.record(LATE_ENTRY, obj=question, event_id=event.id,
+                     summary=f"Ban tổ chức nhập hộ {unit.name} câu hỏi #{question.id} sau hạn"
+                             f" — lý do: {late}", after={"reason": late}, user=user)
     return Submission(created, len(existing) + len(created))
+
+
+#: The audit action of a question an organizer entered after the unit's deadline.
+LATE_ENTRY = "question.late_entry"
+MAX_LATE_REASON = 500
+
+
+def _late_reason(event: Event, unit: Unit, user, reason: str | None) -> str | None:
+    """None while the unit's deadline is open; after it, the organizer's stated reason
+    (a unit, or an organizer without a reason, is refused). ``reason`` None: the caller
+    offers no reason at all (the API without ``late_reason``): 403 deadline_passed, as
+    for a unit; "" is a reason left blank (422)."""
+    if is_open_for(event, unit.id, KIND):
+        return None
+    if reason is None or not getattr(user, "is_organizer", False):
+        ensure_open(event, unit.id, KIND)  # raises DeadlinePassed: a refusal rolls back
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid({"late_reason": "Đã hết hạn của đơn vị: cần ghi lý do Ban tổ chức nhập "
+                                      "hộ sau hạn."})
+    if len(reason) > MAX_LATE_REASON:
+        raise Invalid({"late_reason": f"Lý do dài quá {MAX_LATE_REASON} ký tự."})
+    return reason
+
+
+def late_reasons(event: Event, question_ids: Sequence[int]) -> dict[int, str]:
+    """``{question id: reason}`` of the questions an organizer entered after the deadline."""
+    if not question_ids:
+        return {}
+    rows = db.session.execute(sa.select(AuditEntry.object_id, AuditEntry.after).where(
+        AuditEntry.action == LATE_ENTRY, AuditEntry.event_id == event.id,
+        AuditEntry.object_type == Question.__name__,
+        AuditEntry.object_id.in_([str(i) for i in question_ids])))
+    return {int(object_id): (after or {}).get("reason", "") for object_id, after in rows}
 
 
 def _refuse_duplicates(drafts: Sequence[Draft], existing: dict[str, int], single: bool) -> None:
@@ -288,8 +339,8 @@ def ensure_unit_may_change(event: Event, question: Question) -> None:
     """
     ensure_open(event, question.unit_id, KIND)
     lock(question)
-    if question.status_enum not in rules.UNIT_EDITABLE:
-        raise Changed("Ban tổ chức đã xử lý câu hỏi này (" + question.status_enum.label.lower()
+    if question.status not in rules.UNIT_EDITABLE:
+        raise Changed("Ban tổ chức đã xử lý câu hỏi này (" + question.status.label.lower()
                       + "); không thể sửa hoặc rút nữa. Liên hệ Ban tổ chức nếu cần.")
 
 
@@ -321,19 +372,14 @@ def edit(event: Event, question: Question, values: dict, *, user) -> Question:
 def withdraw(event: Event, question: Question, *, user) -> Question:
     """The unit takes a question back; it no longer counts (kept for the record)."""
     ensure_unit_may_change(event, question)
-    question.status = QuestionStatus.withdrawn.value
+    question.status = QuestionStatus.withdrawn
     question.withdrawn_at = now()
     question.position = None
     audit.record("question.withdraw", obj=question, event_id=event.id,
-                 summary=f"Rút câu hỏi #{question.id}: {_short(question.content)}",
+                 summary=f"Rút câu hỏi #{question.id}: {rules.short(question.content)}",
                  before={"status": "submitted"}, after={"status": "withdrawn"}, user=user)
     db.session.flush()
     return question
-
-
-def _short(text: str, size: int = 80) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= size else text[: size - 1] + "…"
 
 
 def list_questions(event: Event, unit_id: int | None, status: str | None) -> list[Question]:

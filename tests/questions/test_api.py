@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import sqlalchemy as sa
+
 from eventapp.questions import moderation, services
+from eventapp.questions import settings as question_settings
 
 from .conftest import API, DEADLINE
 
@@ -79,8 +82,31 @@ def test_deadline_passed_answer(client, users, event, token_for, set_now):
     assert response.json["deadline"] == "2020-02-04T17:00:00+00:00"
 
 
+def test_after_the_deadline_an_organizer_enters_a_question_only_with_a_reason(
+        client, users, event, token_for, set_now):
+    from eventapp.audit.models import AuditEntry
+    from eventapp.extensions import db
+
+    set_now(DEADLINE + timedelta(days=1))
+    organizer = token_for(users["organizer"])
+    body = {**BODY, "unit": "BATRI"}
+    assert client.post(API, json=body, headers=organizer).json["error"] == "deadline_passed"
+    blank = client.post(API, json={**body, "late_reason": "  "}, headers=organizer)
+    assert blank.status_code == 422 and "late_reason" in blank.json["fields"]
+    unit = client.post(API, json={**BODY, "late_reason": "Xin nộp muộn"},
+                       headers=token_for(users["unit_a"]))
+    assert unit.status_code == 403
+    entered = client.post(API, json={**body, "late_reason": "Công văn giấy ngày 03/02/2020"},
+                          headers=organizer)
+    assert entered.status_code == 201, entered.json
+    db.session.rollback()
+    entry = db.session.scalar(sa.select(AuditEntry).where(
+        AuditEntry.action == "question.late_entry"))
+    assert entry.after == {"reason": "Công văn giấy ngày 03/02/2020"}
+
+
 def test_quota_full_answer(client, users, event, token_for, open_clock):
-    event.question_max_per_unit = 2
+    question_settings.of(event).max_per_unit = 2
     from eventapp.extensions import db
 
     db.session.commit()

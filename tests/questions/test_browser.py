@@ -64,13 +64,18 @@ def test_unit_submits_and_organizer_moderates_merges_and_presents(
     expect(box).to_contain_text(f"#{first.id}")
     page.screenshot(path=str(artifacts / "questions-moderation.png"), full_page=True)
     box.locator(f"button:text-is('Gộp vào #{first.id}')").click()
-    expect(page.locator(".alert-success")).to_contain_text(f"Đã gộp câu #{duplicate.id}")
-    row = page.locator(f"#q{first.id}")
+    # in place (questions-moderate.js): the message on the merged row, the target redrawn
+    expect(page.locator(f"#q-{duplicate.id} .row-message")).to_contain_text(
+        f"Đã gộp câu #{duplicate.id}")
+    row = page.locator(f"#q-{first.id}")
     expect(row).to_contain_text("Huyện đoàn Bình Đại")  # both units now ask it
     row.locator("button:text-is('Chọn')").click()
+    # The row is redrawn when the server has answered: wait for it, or the next navigation
+    # would cancel a post still in flight on a loaded machine.
+    expect(page.locator(f"#q-{first.id} [data-status]")).to_have_text("Được chọn")
     for q in services.list_questions(event, users["unit_a"].unit_id, None)[1:]:
-        page.locator(f"#q{q.id} button:text-is('Chọn')").click()
-        expect(page.locator(f"#q{q.id} [data-status]")).to_have_text("Được chọn")
+        page.locator(f"#q-{q.id} button:text-is('Chọn')").click()
+        expect(page.locator(f"#q-{q.id} [data-status]")).to_have_text("Được chọn")
 
     page.goto(f"{live_server}{PATH}{first.id}")
     page.fill("#wording-form textarea[name=reading_text]",

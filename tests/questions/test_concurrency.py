@@ -9,6 +9,7 @@ import pytest
 
 from eventapp.extensions import db
 from eventapp.questions import services
+from eventapp.questions import settings as question_settings
 from tests.conftest import PASSWORD, run_concurrently
 
 from .conftest import API, BASE
@@ -19,7 +20,7 @@ N, M = 12, 5
 
 
 def test_api_submissions_never_exceed_the_cap(app, users, event, token_for, open_clock):
-    event.question_max_per_unit = M
+    question_settings.of(event).max_per_unit = M
     db.session.commit()
     headers = token_for(users["unit_a"])
 
@@ -42,7 +43,7 @@ def test_api_submissions_never_exceed_the_cap(app, users, event, token_for, open
 def test_pasted_batches_never_exceed_the_cap(app, users, event, open_clock):
     """Three people of the same unit paste 3 questions each at once, cap 5: one batch fits,
     the others would overflow and are refused whole."""
-    event.question_max_per_unit = M
+    question_settings.of(event).max_per_unit = M
     db.session.commit()
     topic = event.topics[0].id
     email = users["unit_a"].email

@@ -134,3 +134,17 @@ def test_empty_dialogue_explains_what_to_do(client, login, users, event):
     page = client.get(f"{BASE}dialogue").get_data(as_text=True)
     assert "Chưa có câu hỏi nào được chọn" in page
     assert client.get(f"{BASE}dialogue/state.json").json == {"question": None, "total": 0}
+
+
+def test_the_agenda_and_the_screen_give_a_question_one_number(client, login, users, event,
+                                                              agenda):
+    """The console's list (Danh sách đối thoại), its badge and the projector count alike."""
+    a, b, c = agenda
+    login(users["organizer"])
+    client.post_form(f"{BASE}dialogue/present", {"target": str(a.id)}, page=f"{BASE}dialogue")
+    page = client.get(f"{BASE}dialogue").get_data(as_text=True)
+    listed = page[page.index('id="agenda"'):]
+    assert listed.index("<strong>1.</strong>") < listed.index("Xin hỏi về quỹ khởi nghiệp")
+    assert listed.index("<strong>2.</strong>") < listed.index("Lộ trình tăng phụ cấp")
+    assert "Câu 2/2" in page
+    assert client.get(f"{BASE}dialogue/state.json").json["question"]["number"] == 2

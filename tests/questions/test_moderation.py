@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from eventapp.audit.models import AuditEntry
 from eventapp.extensions import db
 from eventapp.questions import moderation, services
+from eventapp.questions import settings as question_settings
 from eventapp.questions.models import Question
 
 from .conftest import BASE
@@ -36,7 +37,7 @@ def test_filters_by_topic_unit_status_and_text(client, login, users, event, thre
 
     def ids(query):
         page = client.get(f"{BASE}moderate?{query}").get_data(as_text=True)
-        return {q.id for q in three if f'id="q{q.id}"' in page}
+        return {q.id for q in three if f'id="q-{q.id}"' in page}
 
     assert ids("") == {a.id, b.id, c.id}
     assert ids(f"topic={event.topics[1].id}") == {b.id}
@@ -186,13 +187,15 @@ def test_board_counts_in_one_query_whatever_the_number_of_units(app, event, subm
             sa.event.remove(db.engine, "before_cursor_execute", listener)
         return rows, seen
 
-    db.session.refresh(event)  # the event's own columns are loaded before counting
+    db.session.refresh(event)  # the event's own columns are loaded before counting,
+    quotas = question_settings.of(event)  # and its settings (one row, whatever the units)
     rows, few = statements()
     assert len(rows) == 17 and len(few) == 1, few
     for i in range(40):
         upsert_participation(event, f"X{i}", f"Đơn vị {i}", "other")
     db.session.commit()
     db.session.refresh(event)
+    db.session.refresh(quotas)
     rows, many = statements()
     assert len(rows) == 57 and len(many) == 1, many
 

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from eventapp.events.rules import progress_percent
 from eventapp.questions import rules
 from eventapp.questions.models import QuestionStatus as S
 
@@ -169,3 +170,9 @@ def test_sort_rows_by_each_key():
     assert names(rules.sort_rows(rows, "short", True)) == ["B", "C", "A"]
     assert names(rules.sort_rows(rows, "last")) == ["A", "B", "C"]  # never sent first
     assert names(rules.sort_rows(rows, "bogus")) == ["C", "A", "B"]
+
+
+@pytest.mark.parametrize(("count", "target", "width"), [
+    (0, 0, 100), (3, None, 100), (0, 5, 0), (2, 3, 67), (5, 5, 100), (9, 5, 100)])
+def test_progress_bars_are_computed_by_the_rule(count, target, width):
+    assert progress_percent(count, target) == width

@@ -7,10 +7,12 @@ import io
 from datetime import timedelta
 
 import sqlalchemy as sa
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from eventapp.extensions import db
+from eventapp.questions import settings as question_settings
 from eventapp.questions.models import Question
+from tests.helpers import xlsx
 
 from .conftest import BASE, DEADLINE, topic_id
 
@@ -109,14 +111,7 @@ def test_paste_is_all_or_nothing_with_line_errors(client, login, users, event, o
 
 
 def _xlsx(rows, headers=("Chủ đề", "Nội dung câu hỏi", "Người hỏi", "Chức vụ")) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(list(headers))
-    for row in rows:
-        ws.append(list(row))
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return xlsx(rows, headers)
 
 
 def upload(client, data: bytes, name="cau-hoi.xlsx"):
@@ -163,15 +158,42 @@ def test_upload_is_all_or_nothing_with_row_errors(client, login, users, event, o
     data = _xlsx([("1", "Câu hỏi hợp lệ", None, None),
                   ("Thể thao", "Câu hỏi có chủ đề lạ", None, None),
                   ("2", None, None, None),
-                  ("1", "Ví dụ: Đề nghị tỉnh quan tâm", None, None),
                   ("2", "z" * 2500, "Người hỏi", None)])
     response = upload(client, data)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "<td>3</td><td>Chủ đề “Thể thao” không có trong danh sách" in page
     assert "<td>4</td><td>Nội dung câu hỏi không được để trống.</td>" in page
-    assert "<td>5</td><td>Đây là dòng ví dụ của tệp mẫu" in page
-    assert "<td>6</td><td>Nội dung câu hỏi dài 2.500 ký tự" in page
+    assert "<td>5</td><td>Nội dung câu hỏi dài 2.500 ký tự" in page
+    assert count() == 0
+
+
+def test_the_template_unchanged_or_with_its_example_left_imports_nothing(
+        client, login, users, event, open_clock):
+    login(users["unit_a"])
+    data = client.get(f"{BASE}template.xlsx").data
+    template = load_workbook(io.BytesIO(data))
+    lists = template["Danh mục"]
+    assert lists.sheet_state == "hidden"
+    assert lists["A4"].value == "Giáo dục khởi nghiệp cho học sinh"
+    (rule,) = template.worksheets[0].data_validations.dataValidation
+    assert (rule.type, str(rule.sqref)) == ("list", "A2:A5001")
+    assert rule.formula1.startswith("'Danh mục'!$A$2:$A$")
+
+    response = upload(client, data)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Tệp chỉ có dòng ví dụ của tệp mẫu" in page
+    assert "<td>2</td><td>Dòng ví dụ của tệp mẫu (ô “Nội dung câu hỏi” bắt đầu" in page
+
+    ws = template.worksheets[0]
+    ws.append(["Giáo dục khởi nghiệp cho học sinh", "Đề nghị thành lập quỹ khởi nghiệp", None,
+               None])
+    buffer = io.BytesIO()
+    template.save(buffer)
+    page = upload(client, buffer.getvalue()).get_data(as_text=True)
+    assert "Tệp còn dòng ví dụ của tệp mẫu; chưa có dữ liệu nào được nhập." in page
+    assert "<td>3</td>" not in page
     assert count() == 0
 
 
@@ -248,7 +270,7 @@ def test_organizer_enters_paper_questions_for_a_unit(client, login, users, event
 
 def test_page_shows_the_cap_and_refuses_a_batch_that_would_pass_it(client, login, users, event,
                                                                   submit):
-    event.question_max_per_unit = 3
+    question_settings.of(event).max_per_unit = 3
     db.session.commit()
     submit("BATRI", "Câu thứ nhất")
     login(users["unit_a"])

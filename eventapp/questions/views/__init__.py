@@ -13,16 +13,22 @@ from eventapp.views import safe_next
 
 from .. import access, services
 from ..models import QuestionStatus
+from ..rules import ORGANIZER_MOVES
 
 bp = Blueprint("questions", __name__, url_prefix="/events/<slug>/questions")
 
 
 @bp.context_processor
 def _labels() -> dict:
-    from ..rules import ORGANIZER_MOVES
+    return {"QuestionStatus": QuestionStatus}
 
-    return {"QuestionStatus": QuestionStatus,
-            "allowed_moves": lambda q: {s.value for s in ORGANIZER_MOVES[q.status_enum]}}
+
+# A global, not a context value: the moderation row macro is imported without a context
+# (once per page, not once per row) and also drawn alone for the page's script.
+@bp.app_template_global()
+def allowed_moves(q) -> set[str]:
+    """The status buttons an organizer sees on question ``q``."""
+    return {s.value for s in ORGANIZER_MOVES[q.status]}
 
 
 #: Organizers and the units taking part: the questions pages' roles.

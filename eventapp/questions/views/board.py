@@ -10,9 +10,10 @@ from eventapp.accounts.models import Role
 from eventapp.events.models import Event
 from eventapp.formatting import local_dt
 from eventapp.policy import EVENT, policy
+from eventapp.units.rules import GROUP_BY_PARENT
 from eventapp.views import send_xlsx
 
-from .. import board, exports, rules
+from .. import board, exports, rules, settings
 from . import bp
 
 SORT_LABELS = {"name": "Đơn vị", "count": "Số câu", "short": "Còn thiếu",
@@ -32,6 +33,7 @@ def board_page(event: Event):
     totals = board.totals(rows)
     if only_short:
         rows = [r for r in rows if not r.met]
+    by_parent = request.args.get("group") == GROUP_BY_PARENT
     topics = board.topic_totals(event)
     chart = {"labels": [t.name for t in topics],
              "submitted": [t.submitted for t in topics],
@@ -40,7 +42,10 @@ def board_page(event: Event):
     return render_template("questions/board.html", event=event, rows=rows, totals=totals,
                            topics=topics, chart=chart, sort=key, descending=descending,
                            only_short=only_short, sort_labels=SORT_LABELS,
-                           unit_base=unit_base, when=_formatter(event.timezone))
+                           groups=board.grouped(rows) if by_parent else None,
+                           group=GROUP_BY_PARENT if by_parent else None,
+                           unit_base=unit_base, when=_formatter(event.timezone),
+                           quotas=settings.of(event))
 
 
 def _formatter(tz: str):
@@ -63,11 +68,14 @@ def board_view(event: Event):
 @policy(Role.organizer, load=EVENT)
 def board_export(event: Event):
     key, descending = _sorting()
-    return send_xlsx(exports.board_workbook(event, key, descending),
+    by_parent = request.args.get("group") == GROUP_BY_PARENT
+    return send_xlsx(exports.board_workbook(event, key, descending, by_parent),
                      f"tien-do-cau-hoi-{event.slug}.xlsx")
 
 
 @bp.get("/export.xlsx")
 @policy(Role.organizer, load=EVENT)
 def export(event: Event):
-    return send_xlsx(exports.questions_workbook(event), f"cau-hoi-theo-chu-de-{event.slug}.xlsx")
+    by_parent = request.args.get("group") == GROUP_BY_PARENT
+    return send_xlsx(exports.questions_workbook(event, by_parent),
+                     f"cau-hoi-theo-chu-de-{event.slug}.xlsx")

@@ -3,7 +3,7 @@ recording answers and follow-up, and the follow-up list afterwards."""
 
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from eventapp.accounts.models import Role
@@ -13,9 +13,9 @@ from eventapp.events.models import Event
 from eventapp.formatting import local
 from eventapp.forms import EmptyForm
 from eventapp.policy import EVENT, policy
-from eventapp.views import apply_errors
+from eventapp.views import apply_errors, button_form, submit_form
 
-from .. import dialogue
+from .. import dialogue, rules
 from ..forms import AnswerForm, FollowupForm, PresentForm
 from ..models import Question
 from ..moderation import askers, asking_units
@@ -32,8 +32,8 @@ def _console(event, form: AnswerForm | None = None, status: int = 200):
                           or not q.answer)
     units = ({q.id: asking_units(q, merged.get(q.id, [])) for q in stage.questions})
     return render_template("questions/dialogue.html", event=event, stage=stage, units=units,
-                           merged=merged, form=form or AnswerForm(), present_form=PresentForm(),
-                           action_form=EmptyForm()), status
+                           merged=merged, form=form or AnswerForm(),
+                           present_form=PresentForm()), status
 
 
 @bp.get("/dialogue")
@@ -46,13 +46,9 @@ def dialogue_console(event: Event):
 @bp.post("/dialogue/present")
 @policy(Role.organizer, load=EVENT)
 def present(event: Event):
-    form = PresentForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        dialogue.present(event, form.target.data, user=current_user)
-    except DomainError as error:
-        apply_errors(None, error)
+    form = button_form(PresentForm())
+    submit_form(form, lambda: dialogue.present(event, form.target.data, user=current_user),
+                on_page=False)
     return redirect(url_for("questions.dialogue_console", slug=event.slug))
 
 
@@ -82,13 +78,10 @@ def answer(event: Event, question: Question):
 @bp.post("/<int:question_id>/answered")
 @policy(Role.organizer, load=QUESTION)
 def answered(event: Event, question: Question):
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    form = button_form(EmptyForm())
     flag = request.form.get("answered") != "0"
-    try:
-        dialogue.mark_answered(question, flag, user=current_user)
-    except DomainError as error:
-        apply_errors(None, error)
+    submit_form(form, lambda: dialogue.mark_answered(question, flag, user=current_user),
+                on_page=False)
     return redirect(back(url_for("questions.dialogue_console", slug=event.slug)))
 
 
@@ -115,21 +108,17 @@ def followups(event: Event):
     today = local(now(), event.timezone).date()
     return render_template("questions/followups.html", event=event, rows=rows, status=status,
                            units={q.id: asking_units(q, merged.get(q.id, [])) for q in rows},
-                           today=today, form=FollowupForm(), here=request.full_path)
+                           overdue={q.id for q in rows if rules.is_overdue(
+                               q.followup_due, q.followup_done_at, today)},
+                           form=FollowupForm(), here=request.full_path)
 
 
 @bp.post("/<int:question_id>/followup")
 @policy(Role.organizer, load=QUESTION)
 def followup(event: Event, question: Question):
-    form = FollowupForm()
-    if not form.validate_on_submit():
-        abort(400)
+    form = button_form(FollowupForm())
     done = form.done.data == "1"
-    try:
-        dialogue.set_followup_done(question, done, user=current_user)
-    except DomainError as error:
-        apply_errors(None, error)
-    else:
-        flash(f"Câu #{question.id}: " + ("đã hoàn thành." if done else "mở lại theo dõi."),
-              "success")
+    submit_form(form, lambda: dialogue.set_followup_done(question, done, user=current_user),
+                f"Câu #{question.id}: " + ("đã hoàn thành." if done else "mở lại theo dõi."),
+                on_page=False)
     return redirect(back(url_for("questions.followups", slug=event.slug)))

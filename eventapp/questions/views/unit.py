@@ -14,17 +14,18 @@ from flask_login import current_user
 from eventapp.errors import DomainError, Invalid
 from eventapp.events.models import Event
 from eventapp.events.summaries import Summary
-from eventapp.formatting import local_dt
+from eventapp.formatting import local_dt, number
 from eventapp.forms import EmptyForm
 from eventapp.policy import EVENT, policy
-from eventapp.spreadsheets import ImportErrors
 from eventapp.units.models import Unit
-from eventapp.views import apply_errors, flash_import_errors, send_xlsx
+from eventapp.views import import_rows, send_xlsx, shown_unit, submit_form
 
-from .. import exports, rules, services
+from .. import access, exports, rules, services, settings
 from ..forms import PasteForm, QuestionForm, UploadForm, with_topics
 from ..models import QuestionSource
 from . import MEMBER, QUESTION, UNIT, back, bp
+from .board import board_page
+from .moderation import organizer_detail
 
 __all__ = ["bp"]
 
@@ -34,10 +35,8 @@ __all__ = ["bp"]
 def index(event: Event):
     """Unit: its own questions page. Organizer: the compliance board (the entry point)."""
     if current_user.is_organizer:
-        from .board import board_page
-
         return board_page(event)
-    return unit_questions_page(event, current_user.unit)
+    return unit_questions_page(event, shown_unit(event))
 
 
 @bp.get("/unit/<code>")
@@ -47,8 +46,9 @@ def unit_page(event: Event, unit: Unit):
 
 
 def page_url(event: Event, unit: Unit) -> str:
-    if current_user.is_unit:
-        return url_for("questions.index", slug=event.slug)
+    if current_user.is_unit:  # a parent acting for a child names it
+        return url_for("questions.index", slug=event.slug,
+                       unit=None if unit.id == current_user.unit_id else unit.code)
     return url_for("questions.unit_page", slug=event.slug, code=unit.code)
 
 
@@ -58,70 +58,64 @@ def unit_questions_page(event: Event, unit: Unit, *, form=None, paste=None, uplo
     questions = services.unit_questions(event, unit.id)
     return render_template(
         "questions/unit.html", event=event, unit=unit, state=state, questions=questions,
+        late=services.late_reasons(event, [q.id for q in questions]),
         form=form or with_topics(QuestionForm(), event),
         paste=paste or with_topics(PasteForm(), event), upload=upload or UploadForm(),
-        import_rows=import_rows or [], tab=tab, action_form=EmptyForm(),
-        page_url=page_url(event, unit)), status
+        import_rows=import_rows or [], tab=tab,
+        page_url=page_url(event, unit),
+        may={"enter_on_behalf": access.enters_on_behalf(current_user, unit),
+             "as_unit": access.writes_as_unit(current_user, unit)}), status
 
 
 @bp.post("/unit/<code>/add")
 @policy(*MEMBER, load=UNIT)
 def add(event: Event, unit: Unit):
     form = with_topics(QuestionForm(), event)
-    form.validate_on_submit()
-    try:
-        draft = services.draft_or_invalid(
-            event, content=form.content.data, topic=form.topic.data, topic_is_id=True,
-            asker_name=form.asker_name.data, asker_position=form.asker_position.data)
-        saved = services.submit(event, unit, [draft], user=current_user,
-                                source=QuestionSource.form)
-    except DomainError as error:
-        apply_errors(form, error)
-        return unit_questions_page(event, unit, form=form, status=error.status)
-    flash(f"Đã gửi câu hỏi. {_progress(event, saved)}.", "success")
-    return redirect(page_url(event, unit))
+    return _send(event, unit, form, lambda: [services.draft_or_invalid(
+        event, content=form.content.data, topic=form.topic.data, topic_is_id=True,
+        asker_name=form.asker_name.data, asker_position=form.asker_position.data)],
+        QuestionSource.form, "Đã gửi câu hỏi. {progress}.", form=form)
 
 
 @bp.post("/unit/<code>/paste")
 @policy(*MEMBER, load=UNIT)
 def paste(event: Event, unit: Unit):
     form = with_topics(PasteForm(), event)
-    form.validate_on_submit()
-    try:
-        drafts = services.drafts_from_paste(event, form.text.data, form.topic.data)
-        saved = services.submit(event, unit, drafts, user=current_user,
-                                source=QuestionSource.paste)
-    except ImportErrors as error:
-        rows = flash_import_errors(error)
-        return unit_questions_page(event, unit, paste=form, import_rows=rows, tab="paste",
-                                   status=error.status)
-    except DomainError as error:
-        apply_errors(form, error)
-        return unit_questions_page(event, unit, paste=form, tab="paste", status=error.status)
-    flash(f"Đã gửi {len(drafts)} câu hỏi. {_progress(event, saved)}.", "success")
-    return redirect(page_url(event, unit))
+    return _send(event, unit, form,
+                 lambda: services.drafts_from_paste(event, form.text.data, form.topic.data),
+                 QuestionSource.paste, "Đã gửi {count} câu hỏi. {progress}.", paste=form,
+                 tab="paste")
 
 
 @bp.post("/unit/<code>/upload")
 @policy(*MEMBER, load=UNIT)
 def upload(event: Event, unit: Unit):
     form = UploadForm()
-    form.validate_on_submit()
-    data = form.file.data.read() if form.file.data else b""
-    try:
-        drafts = services.drafts_from_upload(event, data)
-        saved = services.submit(event, unit, drafts, user=current_user,
-                                source=QuestionSource.excel)
-    except DomainError as error:
-        rows = flash_import_errors(error)
-        return unit_questions_page(event, unit, upload=form, import_rows=rows, tab="excel",
-                                   status=error.status)
-    flash(f"Đã nhập {len(drafts)} câu hỏi từ tệp Excel. {_progress(event, saved)}.", "success")
-    return redirect(page_url(event, unit))
+    return _send(event, unit, form, lambda: services.drafts_from_upload(
+        event, form.file.data.read() if form.file.data else b""),
+        QuestionSource.excel, "Đã nhập {count} câu hỏi từ tệp Excel. {progress}.",
+        on_page=False, upload=form, tab="excel")
 
 
-def _progress(event: Event, saved: services.Submission) -> str:
-    return rules.progress_text(saved.unit_count, event.question_min_per_unit or 0)
+def _send(event: Event, unit: Unit, posted, drafts_of, source: QuestionSource, done: str, *,
+          on_page: bool = True, **page):
+    """Send the questions ``drafts_of`` reads from the ``posted`` form, then back to the
+    unit's page; a refusal shows the page again (``page`` says which form and tab) with the
+    import's rows. The service checks every value: the form's findings do not stop it."""
+    def send():
+        drafts = drafts_of()
+        return len(drafts), services.submit(event, unit, drafts, user=current_user,
+                                            source=source,
+                                            late_reason=posted.late_reason.data or "")
+
+    outcome = submit_form(posted, send, lambda sent: done.format(
+        count=number(sent[0]), progress=rules.progress_text(sent[1].unit_count,
+                                                    settings.of(event).min_per_unit or 0)),
+        on_page=on_page, checked_by_service=True)
+    if outcome.done:
+        return redirect(page_url(event, unit))
+    return unit_questions_page(event, unit, import_rows=import_rows(outcome.error),
+                               status=outcome.status, **page)
 
 
 @bp.get("/template.xlsx")
@@ -141,12 +135,10 @@ def unit_export(event: Event, unit: Unit):
 @policy(*MEMBER, load=QUESTION)
 def detail(event: Event, question):
     if current_user.is_organizer:
-        from .moderation import organizer_detail
-
         return organizer_detail(event, question)
     return render_template("questions/unit_detail.html", event=event, q=question,
+                           late=services.late_reasons(event, [question.id]),
                            state=services.unit_status(event, question.unit_id),
-                           action_form=EmptyForm(),
                            page_url=page_url(event, question.unit))
 
 
@@ -161,20 +153,14 @@ def edit(event: Event, question):
         except DomainError as error:
             flash(error.message, "warning")
             return redirect(url_for("questions.detail", slug=event.slug, question_id=question.id))
-    elif form.validate_on_submit():
-        try:
-            services.edit(event, question, {
-                "content": form.content.data, "topic": form.topic.data,
-                "asker_name": form.asker_name.data, "asker_position": form.asker_position.data},
-                user=current_user)
-        except DomainError as error:
-            apply_errors(form, error)
-            status = error.status
-        else:
-            flash(f"Đã lưu câu hỏi #{question.id}.", "success")
-            return redirect(page_url(event, question.unit))
     else:
-        status = 400
+        outcome = submit_form(form, lambda: services.edit(event, question, {
+            "content": form.content.data, "topic": form.topic.data,
+            "asker_name": form.asker_name.data, "asker_position": form.asker_position.data},
+            user=current_user), f"Đã lưu câu hỏi #{question.id}.")
+        if outcome.done:
+            return redirect(page_url(event, question.unit))
+        status = outcome.status if outcome.error else 400
     state = services.unit_status(event, question.unit_id)
     return render_template("questions/edit.html", event=event, q=question, form=form,
                            state=state, page_url=page_url(event, question.unit)), (
@@ -184,21 +170,20 @@ def edit(event: Event, question):
 @bp.post("/<int:question_id>/withdraw")
 @policy(*MEMBER, load=QUESTION)
 def withdraw(event: Event, question):
-    if not EmptyForm().validate_on_submit():
+    form = EmptyForm()
+    if not form.validate_on_submit():
         raise Invalid({"csrf_token": "Biểu mẫu không hợp lệ; tải lại trang."})
-    try:
-        services.withdraw(event, question, user=current_user)
-    except DomainError as error:
-        apply_errors(None, error)
-    else:
-        flash(f"Đã rút câu hỏi #{question.id}. " + services.unit_status(
-            event, question.unit_id).text + ".", "info")
+    submit_form(form, lambda: services.withdraw(event, question, user=current_user),
+                lambda _: f"Đã rút câu hỏi #{question.id}. "
+                          + services.unit_status(event, question.unit_id).text + ".",
+                category="info", on_page=False)
     return redirect(back(page_url(event, question.unit)))
 
 
 def questions_summary(event: Event, unit: Unit) -> Summary | None:
     """The unit's home-page line: "9/15 câu hỏi — còn thiếu 6", its deadline, extension."""
-    if not (event.topics or event.question_deadline or event.question_min_per_unit):
+    quotas = settings.of(event)
+    if not (event.topics or quotas.deadline or quotas.min_per_unit):
         return None
     state = services.unit_status(event, unit.id)
     details = []
