@@ -6,18 +6,22 @@ import json
 import sys
 
 import click
+from flask import Blueprint
 
 from eventapp.api import load
 from eventapp.errors import Invalid
 from eventapp.nominations import eligibility as el
 from eventapp.nominations.schemas import EligibilityRequestSchema, nominee_from
-from eventapp.nominations.views import bp
 
 
 def evaluate(raw) -> dict:
     """Validate an eligibility request and answer it (``Invalid`` names the bad fields)."""
     data = load(EligibilityRequestSchema, raw)
     return el.assess(nominee_from(data["nominee"]), data["rules"]).as_dict()
+
+
+#: The domain's commands; every domain's ``cli.bp`` is a blueprint without a group.
+bp = Blueprint("nominations_cli", __name__, cli_group=None)
 
 
 @bp.cli.command("eligibility")
@@ -39,7 +43,6 @@ def eligibility_command(path: str):
     try:
         result = evaluate(raw)
     except Invalid as error:
-        lines = [f"  {field}: {message}" for field, message in error.fields.items()]
-        click.echo("Dữ liệu không hợp lệ:\n" + "\n".join(lines), err=True)
+        click.echo(error.describe(), err=True)
         sys.exit(2)
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))

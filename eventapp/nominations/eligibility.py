@@ -13,6 +13,7 @@ Decisions where the spec is silent (documented for organizers):
 from __future__ import annotations
 
 import calendar
+import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
@@ -51,7 +52,17 @@ MANUAL_CRITERIA = {
 CRITERIA_LABELS = {"seniority": "Thâm niên công tác Đội", "title": "Danh hiệu thi đua",
                    "discipline": "Không bị kỷ luật", "documents": "Hồ sơ đầy đủ",
                    "on_time": "Gửi đúng hạn"}
-STATUSES = {"serving": "Đang công tác", "retired": "Đã nghỉ hưu"}
+
+
+class ServiceStatus(enum.StrEnum):
+    """Tình trạng công tác: still serving or retired; each has its own seniority threshold."""
+
+    serving = "serving"
+    retired = "retired"
+
+    @property
+    def label(self) -> str:
+        return {"serving": "Đang công tác", "retired": "Đã nghỉ hưu"}[self.value]
 
 
 # --- Calendar arithmetic -------------------------------------------------------------------
@@ -128,7 +139,7 @@ class Rules:
 class Nominee:
     """What the engine needs to know about a nominee (người được đề nghị)."""
 
-    status: str
+    status: str  # a ``ServiceStatus`` value
     service_periods: tuple[Period, ...]
     full_name: str = ""
     retired_on: date | None = None
@@ -146,7 +157,7 @@ def problems(nominee: Nominee) -> dict[str, str]:
             found[f"service_periods.{i}.end"] = "Ngày kết thúc trước ngày bắt đầu."
     if not nominee.service_periods:
         found["service_periods"] = "Cần ít nhất một giai đoạn làm Tổng phụ trách Đội."
-    if nominee.status == "retired":
+    if nominee.status == ServiceStatus.retired:
         if nominee.retired_on is None:
             found["retired_on"] = "Cần ngày nghỉ hưu khi người được đề nghị đã nghỉ hưu."
         else:
@@ -160,7 +171,7 @@ def problems(nominee: Nominee) -> dict[str, str]:
                 elif period.end > nominee.retired_on:
                     found[key] = (f"Ngày kết thúc không được sau ngày nghỉ hưu "
                                   f"({_d(nominee.retired_on)}).")
-    elif nominee.status == "serving":
+    elif nominee.status == ServiceStatus.serving:
         if nominee.retired_on is not None:
             found["retired_on"] = "Chỉ nhập ngày nghỉ hưu khi người được đề nghị đã nghỉ hưu."
         if nominee.service_periods and all(p.end is not None for p in nominee.service_periods):
@@ -209,11 +220,16 @@ class Seniority:
     threshold_years: int
     passed: bool
 
+    @property
+    def last_day(self) -> date:
+        """The last day counted ("tính đến hết ngày …"): the anchor is exclusive."""
+        return self.anchor - ONE_DAY
+
 
 def seniority(nominee: Nominee, rules: Rules, merged: list[Period] | None = None) -> Seniority:
     """T days served and its calendar span from A − T to A, against the status's threshold."""
     merged = merged if merged is not None else merge_periods(nominee.service_periods)
-    if nominee.status == "serving":
+    if nominee.status == ServiceStatus.serving:
         anchor = rules.reference_date
         threshold = rules.serving_min_years
         days = days_before(merged, anchor)
@@ -229,7 +245,7 @@ def seniority(nominee: Nominee, rules: Rules, merged: list[Period] | None = None
 def eligible_from(nominee: Nominee, rules: Rules) -> date | None:
     """The first day after ``reference_date`` on which a serving nominee who keeps serving
     reaches the threshold (None for a retired nominee or one who already passes)."""
-    if nominee.status != "serving":
+    if nominee.status != ServiceStatus.serving:
         return None
     merged = merge_periods(nominee.service_periods)
     years = rules.serving_min_years
@@ -328,9 +344,9 @@ def _seniority_criterion(nominee: Nominee, senior: Seniority, ready_on: date | N
     head = f"Thâm niên công tác Đội {senior.span.text()}"
     n = senior.threshold_years
     if senior.passed:
-        who = "đang công tác" if nominee.status == "serving" else "đã nghỉ hưu"
+        who = "đang công tác" if nominee.status == ServiceStatus.serving else "đã nghỉ hưu"
         return Criterion("seniority", True, f"{head}, đủ {n} năm ({who})")
-    if nominee.status == "serving":
+    if nominee.status == ServiceStatus.serving:
         return Criterion("seniority", False,
                          f"{head}, chưa đủ {n} năm; đủ điều kiện từ ngày {_d(ready_on)}")
     return Criterion("seniority", False,
@@ -342,7 +358,8 @@ def _years_text(first: int, last: int) -> str:
 
 
 def _title_criterion(nominee: Nominee, rules: Rules) -> Criterion:
-    y = (nominee.retired_on if nominee.status == "retired" else rules.reference_date).year
+    retired = nominee.status == ServiceStatus.retired
+    y = (nominee.retired_on if retired else rules.reference_date).year
     first = y - rules.title_window_years
     inside = [(TITLE_RANKS[t], year, t) for year, t in nominee.titles if first <= year <= y]
     if inside:
@@ -358,7 +375,7 @@ def _title_criterion(nominee: Nominee, rules: Rules) -> Criterion:
 
 
 def _discipline_criterion(nominee: Nominee, rules: Rules) -> Criterion:
-    end = nominee.retired_on if nominee.status == "retired" else rules.reference_date
+    end = nominee.retired_on if nominee.status == ServiceStatus.retired else rules.reference_date
     start = add_years(end, -rules.discipline_window_years)
     window = f"từ {_d(start)} đến {_d(end)}"
     hits = sorted((day, level) for day, level in nominee.disciplines if start <= day <= end)

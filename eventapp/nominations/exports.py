@@ -12,6 +12,8 @@ from eventapp.nominations.models import NominationStatus
 from eventapp.nominations.review import honoree_rows
 from eventapp.nominations.services import assess, sent_nominations
 from eventapp.spreadsheets import Column, XlsxBuilder, spooled_xlsx
+from eventapp.units.rules import ParentGroup, group_by_parent
+from eventapp.units.tree import PARENT_COLUMN
 
 HONOREE_COLUMNS = [
     Column("Thứ tự đọc", 10, "number"), Column("Họ và tên", 28), Column("Ngày sinh", 12, "date"),
@@ -41,27 +43,42 @@ def _criteria_cells(result: el.Assessment) -> list[str]:
 
 
 def _honoree_rows(event: Event):
-    for number, row in enumerate(honoree_rows(event), start=1):
+    names = event.unit_names  # each unit's name at this event, not today's
+    for row in honoree_rows(event):
         n, r = row.nomination, row.result
-        yield [n.reading_order or number, n.full_name, n.birth_date, n.school, n.position,
-               n.unit.name, el.STATUSES[n.service_status], r.seniority.span.text(),
+        yield [row.number, n.full_name, n.birth_date, n.school, n.position,
+               names.get(n.unit_id, n.unit.name), n.service_status.label,
+               r.seniority.span.text(),
                r.seniority.days]
 
 
-def _dossier_rows(event: Event):
-    for n in sent_nominations(event):
+def _parent(nomination) -> tuple[str | None, str | None]:
+    parent = nomination.unit.parent
+    return (parent.code, parent.name) if parent else (None, None)
+
+
+def _dossier_rows(event: Event, by_parent: bool = False):
+    names = event.unit_names
+    nominations = sent_nominations(event)
+    groups = group_by_parent(nominations, _parent, lambda n: n.unit.code) if by_parent \
+        else [ParentGroup(None, "", nominations)]
+    for group, n in ((g, n) for g in groups for n in g.rows):
         r = assess(n)
         checks = n.manual_checks or {}
-        yield [n.full_name, n.unit.name, n.school, el.STATUSES[n.service_status], n.retired_on,
+        yield [group.name] * by_parent + [
+               n.full_name, names.get(n.unit_id, n.unit.name), n.school,
+               n.service_status.label, n.retired_on,
                r.seniority.span.text(), r.eligible_from,
                "Đủ điều kiện" if r.eligible else "Chưa đủ điều kiện", *_criteria_cells(r),
                *["Đạt" if checks.get(code) else "Chưa xác nhận" for code in el.MANUAL_CRITERIA],
                NominationStatus(n.status).label, n.review_reason, n.submitted_at, n.decided_at]
 
 
-def workbook(event: Event):
-    """The two sheets: "Danh sách vinh danh" (reading order) and "Tất cả hồ sơ"."""
+def workbook(event: Event, by_parent: bool = False):
+    """The two sheets: "Danh sách vinh danh" (reading order) and "Tất cả hồ sơ" (with
+    ``by_parent``: grouped by the units' parent, named in a leading column)."""
     builder = XlsxBuilder(event.timezone)
     builder.add_sheet("Danh sách vinh danh", HONOREE_COLUMNS, _honoree_rows(event))
-    builder.add_sheet("Tất cả hồ sơ", DOSSIER_COLUMNS, _dossier_rows(event))
+    builder.add_sheet("Tất cả hồ sơ", [PARENT_COLUMN] * by_parent + DOSSIER_COLUMNS,
+                      _dossier_rows(event, by_parent))
     return spooled_xlsx(builder)

@@ -16,9 +16,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventapp.accounts.models import User
 from eventapp.clock import now
-from eventapp.database import UTCDateTime
+from eventapp.database import UTCDateTime, enum_column
 from eventapp.events.models import Event
 from eventapp.extensions import db
+from eventapp.nominations.eligibility import ServiceStatus
 from eventapp.units.models import Unit
 
 
@@ -62,7 +63,8 @@ class Nomination(db.Model):
                                           index=True)
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id", ondelete="CASCADE"),
                                          index=True)
-    status: Mapped[str] = mapped_column(sa.String(20), default=NominationStatus.draft.value)
+    status: Mapped[NominationStatus] = mapped_column(enum_column(NominationStatus, 20),
+                                                     default=NominationStatus.draft)
 
     # The nominee (người được đề nghị).
     full_name: Mapped[str] = mapped_column(sa.String(200))
@@ -73,8 +75,7 @@ class Nomination(db.Model):
     school: Mapped[str] = mapped_column(sa.String(300))
     #: Position (chức vụ), e.g. "Giáo viên Tổng phụ trách Đội".
     position: Mapped[str] = mapped_column(sa.String(200), default="")
-    #: "serving" (đang công tác) or "retired" (đã nghỉ hưu).
-    service_status: Mapped[str] = mapped_column(sa.String(10))
+    service_status: Mapped[ServiceStatus] = mapped_column(enum_column(ServiceStatus, 10))
     retired_on: Mapped[date | None]
     #: [{"start": "YYYY-MM-DD", "end": "YYYY-MM-DD" | null}] — periods as team leader.
     service_periods: Mapped[list] = mapped_column(sa.JSON, default=list)
@@ -110,10 +111,6 @@ class Nomination(db.Model):
     history: Mapped[list[NominationStatusChange]] = relationship(
         back_populates="nomination", order_by="NominationStatusChange.id",
         cascade="all, delete-orphan")
-
-    @property
-    def state(self) -> NominationStatus:
-        return NominationStatus(self.status)
 
     def __repr__(self) -> str:
         return f"<Nomination {self.id} {self.full_name!r} {self.status}>"
@@ -159,8 +156,9 @@ class NominationStatusChange(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     nomination_id: Mapped[int] = mapped_column(
         sa.ForeignKey("nomination.id", ondelete="CASCADE"), index=True)
-    from_status: Mapped[str | None] = mapped_column(sa.String(20))
-    to_status: Mapped[str] = mapped_column(sa.String(20))
+    from_status: Mapped[NominationStatus | None] = mapped_column(
+        enum_column(NominationStatus, 20))
+    to_status: Mapped[NominationStatus] = mapped_column(enum_column(NominationStatus, 20))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user_account.id", ondelete="SET NULL"))
@@ -168,10 +166,6 @@ class NominationStatusChange(db.Model):
 
     nomination: Mapped[Nomination] = relationship(back_populates="history")
     by: Mapped[User | None] = relationship()
-
-    @property
-    def to_label(self) -> str:
-        return NominationStatus(self.to_status).label
 
 
 class CertificateSettings(db.Model):
@@ -191,3 +185,26 @@ class CertificateSettings(db.Model):
     #: Signer's capacity, one line per row, e.g. "TM. BAN THƯỜNG VỤ TỈNH ĐOÀN\nBÍ THƯ".
     signer_title: Mapped[str] = mapped_column(sa.Text)
     signer_name: Mapped[str] = mapped_column(sa.String(200), default="")
+
+
+#: Who may file dossiers when an event says nothing: district unions.
+DEFAULT_UNIT_KINDS = ("district",)
+
+
+class NominationRules(db.Model):
+    """An event's honoring rules (tiêu chuẩn vinh danh, PRODUCT.md §3.3) and the dossier
+    deadline. Without a row, the defaults."""
+
+    __tablename__ = "nomination_rules"
+
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Seniority is counted up to this date; None: the honoring session's date.
+    reference_date: Mapped[date | None]
+    serving_min_years: Mapped[int] = mapped_column(default=30)
+    retired_min_years: Mapped[int] = mapped_column(default=25)
+    title_window_years: Mapped[int] = mapped_column(default=1)
+    discipline_window_years: Mapped[int] = mapped_column(default=5)
+    #: Unit kinds allowed to submit nominations, e.g. ["district"].
+    unit_kinds: Mapped[list] = mapped_column(sa.JSON, default=lambda: list(DEFAULT_UNIT_KINDS))

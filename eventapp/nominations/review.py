@@ -15,8 +15,10 @@ from eventapp import audit
 from eventapp.clock import now
 from eventapp.database import lock
 from eventapp.errors import Changed, Invalid
+from eventapp.events import letterhead
 from eventapp.events.models import Event
 from eventapp.extensions import db
+from eventapp.messages import notices
 from eventapp.nominations import eligibility as el
 from eventapp.nominations.models import (
     CertificateSettings,
@@ -36,7 +38,7 @@ def return_dossier(nomination: Nomination, reason: str, user) -> Nomination:
     if not reason:
         raise Invalid({"reason": "Cần ghi lý do trả lại để đơn vị biết cần sửa gì."})
     lock(nomination)  # the unit's withdrawal waits, or is seen here
-    if nomination.state not in DECIDABLE:
+    if nomination.status not in DECIDABLE:
         raise Changed("Chỉ trả lại được hồ sơ đơn vị đã gửi; hồ sơ vừa được thay đổi. "
                       "Vui lòng tải lại trang.")
     before = {"status": nomination.status}
@@ -48,6 +50,10 @@ def return_dossier(nomination: Nomination, reason: str, user) -> Nomination:
                  summary=f"Trả lại hồ sơ {nomination.full_name} ({nomination.unit.name})",
                  before=before, after={"status": nomination.status, "reason": reason}, user=user)
     db.session.flush()
+    notices.notify("dossier_returned", event=nomination.event, unit_id=nomination.unit_id,
+                   ref=f"nomination:{nomination.id}", user=user,
+                   values={"nomination_id": nomination.id, "ho_ten": nomination.full_name,
+                           "ly_do": reason})
     return nomination
 
 
@@ -58,7 +64,7 @@ def decide(nomination: Nomination, decision: str, reason: str, checks: dict[str,
     criterion ticked; rejecting needs a reason; going against the automatic result too.
     """
     lock(nomination)  # the unit's withdrawal waits, or is seen here
-    if nomination.state not in DECIDABLE:
+    if nomination.status not in DECIDABLE:
         raise Changed("Hồ sơ chưa được gửi, đã được rút về hoặc đang trả lại đơn vị; chưa xét "
                       "được. Vui lòng tải lại trang.")
     reason = (reason or "").strip()
@@ -81,13 +87,15 @@ def decide(nomination: Nomination, decision: str, reason: str, checks: dict[str,
     if errors:
         raise Invalid(errors)
     nomination.manual_checks = checks
-    if not decision and nomination.state != NominationStatus.submitted:
+    if not decision and nomination.status != NominationStatus.submitted:
         log_status(nomination, NominationStatus.submitted, user, reason or "Hủy quyết định")
         nomination.decided_at = nomination.decided_by_id = None
         nomination.decision_auto_eligible = None
+    decided = bool(decision) and (decision != nomination.status
+                                  or reason != nomination.review_reason)
+    if decided:
+        log_status(nomination, NominationStatus(decision), user, reason)
     if decision:
-        if decision != nomination.status or reason != nomination.review_reason:
-            log_status(nomination, NominationStatus(decision), user, reason)
         nomination.review_reason = reason
         nomination.decision_auto_eligible = result.eligible
         nomination.decided_at, nomination.decided_by_id = now(), getattr(user, "id", None)
@@ -100,7 +108,36 @@ def decide(nomination: Nomination, decision: str, reason: str, checks: dict[str,
                           + (" — trái với kết quả tự động" if against else "")),
                  before=before, after=after, user=user)
     db.session.flush()
+    if decided:  # the unit hears of a decision once, not of each re-save of the same one
+        notices.notify("dossier_decided", event=nomination.event, unit_id=nomination.unit_id,
+                       ref=f"nomination:{nomination.id}", user=user,
+                       values={"nomination_id": nomination.id, "ho_ten": nomination.full_name,
+                               "ket_qua": NominationStatus(decision).label,
+                               "ly_do": reason or "không có"})
     return nomination
+
+
+@dataclass
+class ReviewRow:
+    """One sent dossier in the organizer's list: its automatic result, how many manual
+    criteria are ticked, and whether the decision went against the automatic result."""
+
+    nomination: Nomination
+    result: el.Assessment
+
+    @property
+    def ticked(self) -> int:
+        return sum(1 for value in (self.nomination.manual_checks or {}).values() if value)
+
+    @property
+    def against_automatic(self) -> bool:
+        auto = self.nomination.decision_auto_eligible
+        return auto is not None and \
+            (self.nomination.status == NominationStatus.approved.value) != auto
+
+
+def review_rows(nominations) -> list[ReviewRow]:
+    return [ReviewRow(n, assess(n)) for n in nominations]
 
 
 # --- Honoree list -------------------------------------------------------------------------------
@@ -142,10 +179,16 @@ def set_reading_order(event: Event, orders: dict[int, str], user) -> None:
 
 @dataclass
 class HonoreeRow:
-    """One line of the honoree list, with the engine's result for the export."""
+    """One line of the honoree list, with the engine's result for the export: ``position``
+    in the list (1, 2 …), ``number`` the reading order typed, else the position."""
 
     nomination: Nomination
     result: el.Assessment
+    position: int
+
+    @property
+    def number(self) -> int:
+        return self.nomination.reading_order or self.position
 
     @property
     def service_text(self) -> str:
@@ -154,21 +197,31 @@ class HonoreeRow:
 
 
 def honoree_rows(event: Event) -> list[HonoreeRow]:
-    return [HonoreeRow(n, assess(n)) for n in honorees(event)]
+    return [HonoreeRow(n, assess(n), position)
+            for position, n in enumerate(honorees(event), start=1)]
 
 
 # --- Certificate text ---------------------------------------------------------------------------
 
 def default_certificate(event: Event) -> CertificateSettings:
-    """Sensible wording from the seed's plan; the organizer edits it once per event."""
+    """Wording from the seed's plan, the issuer and place read from the sessions' venues
+    (``events/letterhead.py``); the organizer edits it once per event."""
+    place = letterhead.first_locality(s.venue for s in event.sessions)
+    level = place.level.upper() if place else "TỈNH ĐOÀN"
     return CertificateSettings(
         event_id=event.id,
-        issuer="TỈNH ĐOÀN BẾN TRE\nHỘI ĐỒNG ĐỘI TỈNH",
+        issuer=letterhead.certificate_issuer(place),
         heading="GIẤY CHỨNG NHẬN",
         citation=("Đã có nhiều năm cống hiến cho công tác Đội và phong trào thiếu nhi, là tấm "
                   "gương sáng về tinh thần yêu nghề, mến trẻ."),
-        place="Bến Tre", signed_on=reference_date(event),
-        signer_title="TM. BAN THƯỜNG VỤ TỈNH ĐOÀN\nBÍ THƯ", signer_name="")
+        place=place.name if place else "", signed_on=reference_date(event),
+        signer_title=f"TM. BAN THƯỜNG VỤ {level}\nBÍ THƯ" if place else "TM. BAN TỔ CHỨC",
+        signer_name="")
+
+
+def certificate_missing(settings: CertificateSettings) -> list[str]:
+    """What the printed certificates lack (a warning above them, never printed)."""
+    return letterhead.missing({"place": settings.place, "signer_name": settings.signer_name})
 
 
 def certificate_settings(event: Event) -> CertificateSettings:

@@ -9,6 +9,8 @@ from datetime import date
 
 from marshmallow import post_load
 
+from eventapp.clock import now
+from eventapp.formatting import local, zone
 from eventapp.nominations import eligibility as el
 from eventapp.schemas import (
     MULTILINE,
@@ -43,9 +45,6 @@ def _years(default: int) -> fields.Integer:
 
 def today_in_vietnam() -> date:
     """Today in the configured zone (no event here: the API's and the CLI's engine)."""
-    from eventapp.clock import now
-    from eventapp.formatting import local
-
     return local(now()).date()
 
 
@@ -61,8 +60,6 @@ class RulesSchema(Schema):
 
     @post_load
     def make(self, data, **kwargs) -> el.Rules:
-        from eventapp.formatting import zone
-
         return el.Rules(**data, zone=zone())
 
 
@@ -89,7 +86,7 @@ class DisciplineSchema(Schema):
 class NomineeFields(Schema):
     """The nominee's service record, shared by the engine's input and the dossier form."""
 
-    status = fields.String(required=True, validate=one_of(el.STATUSES, "serving, retired"))
+    status = fields.String(required=True, validate=one_of(el.ServiceStatus, "serving, retired"))
     retired_on = _date(load_default=None, allow_none=True)
     service_periods = fields.List(fields.Nested(PeriodSchema), required=True)
     titles = fields.List(fields.Nested(TitleSchema), load_default=list)
@@ -164,7 +161,7 @@ class EligibilityResultSchema(Schema):
     """The engine's answer: every automatic criterion, and the manual ones to review."""
 
     eligible = fields.Boolean(metadata={"description": "Mọi tiêu chí tự động đều đạt."})
-    status = fields.String(metadata={"enum": list(el.STATUSES)})
+    status = fields.String(metadata={"enum": [s.value for s in el.ServiceStatus]})
     reference_date = fields.Date()
     service = fields.Nested(SpanSchema)
     service_days = fields.Integer(metadata={"description": "Số ngày công tác Đội (T)."})

@@ -24,10 +24,11 @@ from eventapp.clock import now
 from eventapp.database import after_commit, after_rollback, lock
 from eventapp.errors import Changed, Conflict, Forbidden, Invalid, NotFound
 from eventapp.events import services as events
-from eventapp.events.models import DeadlineKind, Event
+from eventapp.events.models import Event, EventUnit
 from eventapp.extensions import db
 from eventapp.formatting import local, zone
-from eventapp.nominations import access, uploads
+from eventapp.messages import notices
+from eventapp.nominations import access, settings, uploads
 from eventapp.nominations import eligibility as el
 from eventapp.nominations.models import (
     EDITABLE,
@@ -40,7 +41,7 @@ from eventapp.nominations.models import (
 from eventapp.nominations.schemas import DossierSchema, nominee_from
 from eventapp.units.models import Unit
 
-KIND = DeadlineKind.nominations
+KIND = settings.DEADLINE
 MAX_FILES = 20
 DOSSIER_FIELDS = ["full_name", "birth_date", "gender", "school", "position", "service_status",
                   "retired_on", "service_periods", "titles", "disciplines", "note"]
@@ -49,8 +50,8 @@ DOSSIER_FIELDS = ["full_name", "birth_date", "gender", "school", "position", "se
 # --- Reading ---------------------------------------------------------------------------------
 
 def may_nominate(event: Event, unit: Unit | None) -> bool:
-    """Only unit kinds in ``event.nomination_unit_kinds`` (district unions) file dossiers."""
-    return access.unit_may_nominate(event, unit)
+    """Only unit kinds in the event's rules (district unions) file dossiers."""
+    return access.unit_may_nominate(settings.of(event), unit)
 
 
 def ensure_may_nominate(event: Event, unit: Unit | None) -> None:
@@ -100,16 +101,14 @@ def documents_of(nomination: Nomination) -> set[str]:
 
 
 def reference_date(event: Event) -> date:
-    return events.honoring_reference_date(event) or local(now(), event).date()
+    return settings.reference_date(event) or local(now(), event).date()
 
 
 def rules_for(event: Event, unit_id: int | None) -> el.Rules:
     """The event's numbers, with the unit's own deadline (an extension counts)."""
+    rules = settings.of(event)
     return el.Rules(reference_date=reference_date(event),
-                    serving_min_years=event.serving_min_years,
-                    retired_min_years=event.retired_min_years,
-                    title_window_years=event.title_window_years,
-                    discipline_window_years=event.discipline_window_years,
+                    **{name: getattr(rules, name) for name in settings.YEARS},
                     deadline=events.effective_deadline(event, unit_id, KIND), zone=zone(event))
 
 
@@ -128,7 +127,7 @@ def as_schema_data(nomination: Nomination) -> dict:
 
 def assess(nomination: Nomination) -> el.Assessment:
     """The automatic result now. A dossier not yet (re)sent is judged as if sent now."""
-    sent_at = nomination.submitted_at if nomination.state in SENT else now()
+    sent_at = nomination.submitted_at if nomination.status in SENT else now()
     nominee = nominee_from(as_schema_data(nomination), documents=documents_of(nomination),
                            submitted_at=sent_at)
     return el.assess(nominee, rules_for(nomination.event, nomination.unit_id))
@@ -140,7 +139,7 @@ def preview(event: Event, unit: Unit, raw: dict, nomination: Nomination | None =
     data = load(DossierSchema, raw)
     documents = documents_of(nomination) if nomination else (
         {"to_trinh"} if unit_letters(event, unit.id) else set())
-    sent_at = nomination.submitted_at if nomination and nomination.state in SENT else now()
+    sent_at = nomination.submitted_at if nomination and nomination.status in SENT else now()
     nominee = nominee_from(data, documents=documents, submitted_at=sent_at)
     return el.assess(nominee, rules_for(event, unit.id))
 
@@ -150,7 +149,7 @@ def is_open(event: Event, unit_id: int) -> bool:
 
 
 def can_edit(nomination: Nomination) -> bool:
-    return nomination.state in EDITABLE and is_open(nomination.event, nomination.unit_id)
+    return nomination.status in EDITABLE and is_open(nomination.event, nomination.unit_id)
 
 
 # --- The unit's changes -------------------------------------------------------------------------
@@ -160,7 +159,7 @@ def _ensure_editable(nomination: Nomination) -> None:
     waits, or has already happened and is seen here (409 ``changed``)."""
     events.ensure_open(nomination.event, nomination.unit_id, KIND)
     lock(nomination)
-    if nomination.state not in EDITABLE:
+    if nomination.status not in EDITABLE:
         raise Changed("Hồ sơ đã gửi nên không sửa được; hãy rút hồ sơ về (khi chưa có kết quả) "
                       "hoặc chờ Ban tổ chức trả lại.")
 
@@ -168,9 +167,9 @@ def _ensure_editable(nomination: Nomination) -> None:
 def log_status(nomination: Nomination, to: NominationStatus, user, reason: str = "") -> None:
     """Move the dossier to ``to`` and keep the step in its history (lock it first)."""
     nomination.history.append(NominationStatusChange(
-        from_status=None if nomination.id is None else nomination.status, to_status=to.value,
+        from_status=None if nomination.id is None else nomination.status, to_status=to,
         by_id=getattr(user, "id", None), reason=reason, at=now()))
-    nomination.status = to.value
+    nomination.status = to
 
 
 def save_dossier(event: Event, unit: Unit, nomination: Nomination | None, raw: dict, user
@@ -185,7 +184,8 @@ def save_dossier(event: Event, unit: Unit, nomination: Nomination | None, raw: d
     values = {
         "full_name": data["full_name"].strip(), "birth_date": data["birth_date"],
         "gender": data["gender"], "school": data["school"].strip(),
-        "position": (data["position"] or "").strip(), "service_status": data["status"],
+        "position": (data["position"] or "").strip(),
+        "service_status": el.ServiceStatus(data["status"]),
         "retired_on": data["retired_on"], "note": (data["note"] or "").strip(),
         "service_periods": [{"start": p["start"].isoformat(),
                              "end": p["end"].isoformat() if p["end"] else None}
@@ -220,7 +220,7 @@ def save_dossier(event: Event, unit: Unit, nomination: Nomination | None, raw: d
 def submit(nomination: Nomination, user) -> Nomination:
     """Send the dossier to the organizer; the instant counts for "on time"."""
     _ensure_editable(nomination)
-    resent = nomination.state == NominationStatus.returned
+    resent = nomination.status == NominationStatus.returned
     nomination.submitted_at = now()
     log_status(nomination, NominationStatus.submitted, user,
                "Gửi lại sau khi sửa" if resent else "")
@@ -228,6 +228,9 @@ def submit(nomination: Nomination, user) -> Nomination:
                  summary=f"{'Gửi lại' if resent else 'Gửi'} hồ sơ {nomination.full_name}",
                  after={"submitted_at": nomination.submitted_at}, user=user)
     db.session.flush()
+    notices.notify("dossier_submitted", event=nomination.event, unit_id=nomination.unit_id,
+                   ref=f"nomination:{nomination.id}", user=user,
+                   values={"nomination_id": nomination.id, "ho_ten": nomination.full_name})
     return nomination
 
 
@@ -235,7 +238,7 @@ def withdraw(nomination: Nomination, user) -> Nomination:
     """Take a submitted, undecided dossier back to draft (before the deadline)."""
     events.ensure_open(nomination.event, nomination.unit_id, KIND)
     lock(nomination)
-    if nomination.state != NominationStatus.submitted:
+    if nomination.status != NominationStatus.submitted:
         raise Changed("Chỉ rút về được hồ sơ đã gửi và chưa có kết quả xét; hồ sơ vừa được "
                       "thay đổi. Vui lòng tải lại trang.")
     log_status(nomination, NominationStatus.draft, user, "Đơn vị rút hồ sơ về để sửa")
@@ -249,7 +252,7 @@ def delete_dossier(nomination: Nomination, user) -> None:
     """Delete a draft (never sent, or withdrawn) with its files, before the deadline."""
     events.ensure_open(nomination.event, nomination.unit_id, KIND)
     lock(nomination)
-    if nomination.state != NominationStatus.draft:
+    if nomination.status != NominationStatus.draft:
         raise Changed("Chỉ xóa được hồ sơ nháp; hồ sơ đã gửi cần rút về trước.")
     names = [f.stored_name for f in nomination.files]
     audit.record("nomination.delete", obj=nomination, event_id=nomination.event_id,
@@ -302,7 +305,7 @@ def delete_file(file: NominationFile, user) -> None:
         _ensure_editable(file.nomination)
     else:
         events.ensure_open(event, file.unit_id, KIND)
-        relying = [n for n in unit_nominations(event, file.unit_id) if n.state not in EDITABLE]
+        relying = [n for n in unit_nominations(event, file.unit_id) if n.status not in EDITABLE]
         if relying and len(unit_letters(event, file.unit_id)) == 1:
             raise Conflict("Tờ trình đang dùng cho hồ sơ đã gửi; hãy tải tờ trình mới lên "
                            "trước, hoặc rút các hồ sơ về rồi mới xóa.", code="letter_in_use")
@@ -320,3 +323,28 @@ def get_file(event: Event, file_id: int) -> NominationFile:
     if file is None or file.event_id != event.id:
         raise NotFound("Không tìm thấy tệp.")
     return file
+
+
+# --- Audiences of reminders (messages/audiences.py) ----------------------------------------
+
+def _nominating_units(event: Event) -> sa.Select:
+    """The event's units of a kind that files dossiers."""
+    return (sa.select(Unit.id).join(EventUnit, EventUnit.unit_id == Unit.id)
+            .where(EventUnit.event_id == event.id,
+                   Unit.kind.in_(settings.of(event).unit_kinds or [])))
+
+
+def units_not_submitted(event: Event, _now) -> dict[int, dict]:
+    """Units that may nominate and have no dossier sent (submitted or decided)."""
+    sent = sa.select(Nomination.unit_id).where(Nomination.event_id == event.id,
+                                               Nomination.status.in_(SENT))
+    ids = db.session.scalars(_nominating_units(event).where(Unit.id.not_in(sent)))
+    return {unit_id: {} for unit_id in ids}
+
+
+def units_with_returned(event: Event, _now) -> dict[int, dict]:
+    """Units with a dossier returned to them (trả lại) and not yet sent again."""
+    returned = sa.select(Nomination.unit_id).where(
+        Nomination.event_id == event.id, Nomination.status == NominationStatus.returned)
+    ids = db.session.scalars(_nominating_units(event).where(Unit.id.in_(returned)))
+    return {unit_id: {} for unit_id in ids}

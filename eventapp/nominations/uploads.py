@@ -22,8 +22,13 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
+from PIL import Image, UnidentifiedImageError
 
+from eventapp.database import write_lock
 from eventapp.errors import Invalid
+from eventapp.events.models import EventUnit
+from eventapp.extensions import db
+from eventapp.nominations.models import NominationFile
 from eventapp.text import clean
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -83,8 +88,6 @@ def _is_docx(data: bytes) -> bool:
 
 
 def _image_kind(data: bytes) -> str | None:
-    from PIL import Image, UnidentifiedImageError
-
     try:
         with Image.open(io.BytesIO(data)) as image:
             fmt = (image.format or "").lower()
@@ -128,11 +131,6 @@ def ensure_room(event_id: int, unit_id: int, nomination_id: int | None, size: in
     Takes the unit's participation row first, so that two uploads at once cannot both
     pass the count.
     """
-    from eventapp.database import write_lock
-    from eventapp.events.models import EventUnit
-    from eventapp.extensions import db
-    from eventapp.nominations.models import NominationFile
-
     participation = db.session.scalar(sa.select(EventUnit.id).where(
         EventUnit.event_id == event_id, EventUnit.unit_id == unit_id))
     write_lock(db.session, EventUnit, participation)

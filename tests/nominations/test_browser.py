@@ -7,6 +7,7 @@ import pypdfium2
 import pytest
 
 from tests.conftest import browser_login
+from tests.helpers import fill_form
 from tests.nominations.conftest import vn
 from tests.nominations.helpers import PDF, docx_bytes
 
@@ -38,12 +39,9 @@ def test_unit_files_a_dossier_and_organizer_decides(live_server, page, users, ar
 
     # The dossier form: the result follows every keystroke.
     page.click("text=+ Lập hồ sơ mới")
-    page.fill("#full_name", "Nguyễn Thị Lan")
-    page.select_option("#gender", "nu")
-    page.fill("#birth_date", "1968-05-19")
-    page.fill("#school", "Trường Tiểu học An Thủy")
-    page.fill("[name=period-0-start]", "1989-09-05")
-    page.fill("[name=period-0-end]", "2001-08-31")
+    fill_form(page, {"#full_name": "Nguyễn Thị Lan", "#gender": "nu", "#birth_date": "1968-05-19",
+                     "#school": "Trường Tiểu học An Thủy", "[name=period-0-start]": "1989-09-05",
+                     "[name=period-0-end]": "2001-08-31"})
     page.click("[data-add-row=period]")
     page.fill("[name=period-1-start]", "2002-09-01")
     page.click("[data-add-row=title]")
@@ -100,7 +98,11 @@ def test_unit_files_a_dossier_and_organizer_decides(live_server, page, users, ar
     cert = page.context.new_page()
     cert.set_viewport_size({"width": 1123, "height": 794})
     cert.goto(f"{live_server}{href}")
+    back = cert.locator("a:text-is('← Quay lại')")  # to the dossier; never on paper
+    assert back.is_visible() and back.get_attribute("href") == href.rsplit("/", 1)[0]
+    cert.screenshot(path=str(artifacts / "nominations-certificate-screen.png"))
     cert.emulate_media(media="print")
+    assert not back.is_visible()
     cert.screenshot(path=str(artifacts / "nominations-certificate.png"))
     pdf = cert.pdf(prefer_css_page_size=True, print_background=True)
     (artifacts / "nominations-certificate.pdf").write_bytes(pdf)

@@ -124,6 +124,24 @@ def test_after_the_deadline_the_unit_only_reads(clients, set_now):
     assert "+ Lập hồ sơ mới" not in unit.get(BASE + "/").get_data(as_text=True)
 
 
+def test_after_the_deadline_the_form_says_so_before_the_unit_types(clients, set_now):
+    """A bookmarked "new dossier" page after the deadline shows no form to fill in, only
+    the deadline that passed and where to ask for an extension."""
+    set_now(vn("2020-02-04T23:59:59"))
+    unit = clients("unit_a")
+    page = unit.get(f"{BASE}/new").get_data(as_text=True)
+    assert 'id="dossier-form"' in page and 'id="closed-note"' not in page
+    set_now(vn("2020-02-05T00:00:00"))
+    for path in (f"{BASE}/new", BASE + "/"):
+        response = unit.get(path)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200
+        assert 'id="closed-note"' in page and "Đã hết hạn gửi hồ sơ vinh danh" in page
+        assert "lúc 00:00 05/02/2020" in page
+        assert "/events/doi-thoai-2020/#xin-gia-han" in page
+    assert 'id="dossier-form"' not in unit.get(f"{BASE}/new").get_data(as_text=True)
+
+
 def test_return_fix_and_resubmit_keeps_history(clients, before_deadline, set_now):
     unit, organizer = clients("unit_a"), clients("organizer")
     nomination_id = complete_dossier(unit)

@@ -139,6 +139,10 @@ def test_certificate_page_and_settings(clients, before_deadline):
     assert "NGUYỄN THỊ LAN" in html and "GIẤY CHỨNG NHẬN" in html
     assert "Bến Tre, ngày 14 tháng 02 năm 2020" in html
     assert "31 năm 1 tháng" in html and "Trường Tiểu học An Thủy" in html
+    # The issuer comes from where the event is (a venue in tỉnh Bến Tre); a way back to the
+    # dossier, and the signer's empty name named above the certificate (hidden in print).
+    assert "TỈNH ĐOÀN BẾN TRE" in html and f'href="{BASE}/{lan}">← Quay lại' in html
+    assert "Chưa điền: họ tên người ký (in để trống)." in html
     assert organizer.get(f"{BASE}/{waiting}/certificate").status_code == 302
     response = organizer.post_form(f"{BASE}/certificate-settings", {
         "issuer": "TỈNH ĐOÀN BẾN TRE\nSỞ GIÁO DỤC VÀ ĐÀO TẠO", "heading": "BẰNG VINH DANH",
@@ -148,6 +152,7 @@ def test_certificate_page_and_settings(clients, before_deadline):
     assert response.status_code == 302
     html = organizer.get(f"{BASE}/certificates").get_data(as_text=True)
     assert "BẰNG VINH DANH" in html and "Lâm Như Quỳnh" in html and "PHÓ BÍ THƯ" in html
+    assert f'href="{BASE}/honorees">← Quay lại' in html and "Chưa điền" not in html
     response = organizer.post_form(f"{BASE}/certificate-settings", {"issuer": "", "heading": "x",
                                    "citation": "x", "place": "x", "signer_title": "x"},
                                    page=f"{BASE}/certificate-settings")

@@ -1,7 +1,6 @@
-"""The nominations blueprint and the loaders its routes declare in ``@policy``;
-``cli_group=None`` makes ``flask eligibility`` top-level."""
+"""The nominations blueprint and the loaders its routes declare in ``@policy``."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from flask import Blueprint
 
@@ -9,8 +8,7 @@ from eventapp.nominations import access, services
 from eventapp.nominations import eligibility as el
 from eventapp.policy import Loader
 
-bp = Blueprint("nominations", __name__, url_prefix="/events/<slug>/nominations",
-               cli_group=None)
+bp = Blueprint("nominations", __name__, url_prefix="/events/<slug>/nominations")
 
 #: A dossier of the event: its unit's, or a sent one for organizers (404 otherwise).
 NOMINATION = Loader("nomination_id", "nomination", services.get_nomination,
@@ -24,8 +22,8 @@ def _labels() -> dict:
     """Vietnamese labels of the engine's codes, for this blueprint's templates."""
     return {"criteria_labels": el.CRITERIA_LABELS, "manual_labels": el.MANUAL_CRITERIA,
             "document_labels": el.DOCUMENTS, "title_labels": el.TITLE_LABELS,
-            "level_labels": el.DISCIPLINE_LABELS, "service_statuses": el.STATUSES,
-            "one_day": timedelta(days=1), "vn": _vn, "filesize": _filesize}
+            "level_labels": el.DISCIPLINE_LABELS,
+            "vn": _vn, "filesize": _filesize}
 
 
 def _filesize(size: int) -> str:

@@ -11,24 +11,42 @@ from flask_login import current_user
 
 from eventapp.accounts.models import Role
 from eventapp.api import json_data
-from eventapp.errors import DomainError, Invalid
+from eventapp.errors import Invalid
 from eventapp.events import services as events
 from eventapp.events.models import Event
 from eventapp.events.summaries import Summary
-from eventapp.nominations import access, forms, services, uploads
+from eventapp.forms import EmptyForm
+from eventapp.nominations import access, forms, services, settings, uploads
 from eventapp.nominations import eligibility as el
 from eventapp.nominations.models import EDITABLE, NominationStatus
 from eventapp.nominations.views import FILE, NOMINATION, bp
+from eventapp.nominations.views.review import review_detail, review_index, rights
 from eventapp.params import whole_number
 from eventapp.policy import EVENT, load_object, policy
-from eventapp.views import apply_errors
+from eventapp.units.access import units_acted_for
+from eventapp.views import shown_unit, submit_form
 
 __all__ = ["bp"]
 
 
-def _deadline(event: Event):
-    deadline = events.effective_deadline(event, current_user.unit_id, services.KIND)
-    return deadline, services.is_open(event, current_user.unit_id)
+def _unit(event: Event):
+    """The unit the page files for: ``?unit=CODE`` names a parent's child, else the first
+    unit it acts for that may file (its own when it may); 404 for another unit."""
+    if request.args.get("unit"):
+        return shown_unit(event)
+    rules = settings.of(event)
+    return next(u for u in units_acted_for(current_user, event)
+                if access.unit_may_nominate(rules, u))
+
+
+def _acting(unit) -> dict:
+    """The ``unit`` argument of links, when a parent acts for a child."""
+    return {} if unit.id == current_user.unit_id else {"unit": unit.code}
+
+
+def _deadline(event: Event, unit):
+    deadline = events.effective_deadline(event, unit.id, services.KIND)
+    return deadline, services.is_open(event, unit.id)
 
 
 @bp.get("/")
@@ -36,15 +54,16 @@ def _deadline(event: Event):
 def index(event: Event):
     """Organizer: every dossier under review. Unit: its own dossiers and its letter."""
     if current_user.is_organizer:
-        from eventapp.nominations.views.review import review_index
-
         return review_index(event)
-    rows = [(n, services.assess(n)) for n in services.unit_nominations(event,
-                                                                        current_user.unit_id)]
-    deadline, is_open = _deadline(event)
+    unit = _unit(event)
+    rows = [(n, services.assess(n)) for n in services.unit_nominations(event, unit.id)]
+    deadline, is_open = _deadline(event, unit)
     return render_template("nominations/unit_index.html", event=event, rows=rows,
-                           letters=services.unit_letters(event, current_user.unit_id),
-                           deadline=deadline, is_open=is_open, accept=uploads.ACCEPT)
+                           unit=unit, acting=_acting(unit),
+                           letters=services.unit_letters(event, unit.id),
+                           deadline=deadline, is_open=is_open, accept=uploads.ACCEPT,
+                           upload_form=forms.UploadForm(formdata=None),
+                           rules=settings.of(event))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -63,27 +82,26 @@ def edit(event: Event, nomination):
 
 
 def _edit(event: Event, nomination):
+    unit = nomination.unit if nomination is not None else _unit(event)
+    form = forms.DossierForm()
     values, errors = forms.initial(nomination), {}
-    deadline, is_open = _deadline(event)
-    if request.method == "POST":
-        data = forms.parse(request.form)
-        try:
-            nomination = services.save_dossier(event, current_user.unit, nomination, data,
-                                               current_user)
-        except Invalid as error:
-            values, errors = forms.for_display(data), error.fields
-            flash("Vui lòng sửa các ô được đánh dấu.", "danger")
-        except DomainError as error:
-            apply_errors(None, error)
-            values = forms.for_display(data)
-        else:
-            flash("Đã lưu hồ sơ. Hãy tải lên các tệp hồ sơ rồi bấm “Gửi hồ sơ”.", "success")
-            return redirect(url_for(".detail", slug=event.slug, nomination_id=nomination.id))
+    deadline, is_open = _deadline(event, unit)
+    if form.is_submitted():
+        data = form.dossier()
+        outcome = submit_form(
+            form, lambda: services.save_dossier(event, unit, nomination, data, current_user),
+            "Đã lưu hồ sơ. Hãy tải lên các tệp hồ sơ rồi bấm “Gửi hồ sơ”.")
+        if outcome.done:
+            return redirect(url_for(".detail", slug=event.slug, nomination_id=outcome.value.id))
+        values = forms.for_display(data)
+        if isinstance(outcome.error, Invalid):  # the rows' messages are shown beside them
+            errors = outcome.error.fields
     return render_template("nominations/form.html", event=event, nomination=nomination,
+                           form=form,
                            values=values, errors=errors, choices=forms.CHOICES,
                            labels={k: forms.label(k) for k in errors},
-                           deadline=deadline, is_open=is_open,
-                           rules=services.rules_for(event, current_user.unit_id))
+                           deadline=deadline, is_open=is_open, unit=unit,
+                           rules=services.rules_for(event, unit.id))
 
 
 @bp.post("/preview")
@@ -97,12 +115,13 @@ def preview(event: Event):
     if (nomination_id := whole_number(body.get("nomination_id"))) is not None:
         nomination = load_object(NOMINATION, event, nomination_id)
     try:
-        result = services.preview(event, current_user.unit, forms.from_json(body), nomination)
+        unit = nomination.unit if nomination is not None else _unit(event)
+        result = services.preview(event, unit, forms.from_json(body), nomination)
     except Invalid as error:
         problems = [(forms.label(k), v) for k, v in error.fields.items()]
         html = render_template("nominations/_result.html", result=None, problems=problems)
-        return jsonify({"error": "invalid", "fields": error.fields, "html": html}), 422
-    as_if_now = nomination is None or nomination.state in EDITABLE
+        return jsonify({**error.payload(), "html": html}), error.status
+    as_if_now = nomination is None or nomination.status in EDITABLE
     html = render_template("nominations/_result.html", result=result, problems=[],
                            as_if_now=as_if_now)
     return jsonify({"result": result.as_dict(), "html": html})
@@ -113,30 +132,25 @@ def preview(event: Event):
 def detail(event: Event, nomination):
     """A dossier: data, automatic result, files, history; the actions its viewer may take."""
     if current_user.is_organizer:
-        from eventapp.nominations.views.review import review_detail
-
         return review_detail(event, nomination)
-    deadline, is_open = _deadline(event)
+    deadline, is_open = _deadline(event, nomination.unit)
     return render_template("nominations/detail.html", event=event, n=nomination,
                            result=services.assess(nomination),
                            letters=services.unit_letters(event, nomination.unit_id),
                            can_edit=services.can_edit(nomination), is_open=is_open,
-                           can_withdraw=is_open and nomination.state == NominationStatus.submitted,
-                           can_delete=is_open and nomination.state == NominationStatus.draft,
+                           can_withdraw=is_open and nomination.status == NominationStatus.submitted,
+                           can_delete=is_open and nomination.status == NominationStatus.draft,
                            can_print_certificate=False, can_review=False,
                            deadline=deadline, accept=uploads.ACCEPT, el=el,
+                           upload_form=forms.UploadForm(formdata=None),
                            NominationStatus=NominationStatus,
-                           as_if_now=nomination.state in EDITABLE)
+                           as_if_now=nomination.status in EDITABLE, may=rights(nomination))
 
 
-def _act(nomination, action, done: str):
-    try:
-        action(nomination, current_user)
-    except DomainError as error:
-        apply_errors(None, error)
-    else:
-        flash(done, "success")
-    return nomination
+def _act(nomination, action, done: str, category: str = "success") -> bool:
+    """A button on a dossier: the service's refusal is flashed, as its success is."""
+    return submit_form(EmptyForm(), lambda: action(nomination, current_user), done,
+                       category=category, on_page=False).done
 
 
 @bp.post("/<int:nomination_id>/submit")
@@ -156,45 +170,32 @@ def withdraw(event: Event, nomination):
 @bp.post("/<int:nomination_id>/delete")
 @policy(Role.unit, load=NOMINATION, allow=access.may_file)
 def delete(event: Event, nomination):
-    try:
-        services.delete_dossier(nomination, current_user)
-    except DomainError as error:
-        apply_errors(None, error)
-        return redirect(url_for(".detail", slug=event.slug, nomination_id=nomination.id))
-    flash("Đã xóa hồ sơ nháp.", "info")
-    return redirect(url_for(".index", slug=event.slug))
+    if _act(nomination, services.delete_dossier, "Đã xóa hồ sơ nháp.", "info"):
+        return redirect(url_for(".index", slug=event.slug, **_acting(nomination.unit)))
+    return redirect(url_for(".detail", slug=event.slug, nomination_id=nomination.id))
 
 
 @bp.post("/<int:nomination_id>/files")
 @bp.post("/letters", defaults={"nomination_id": None})
 @policy(Role.unit, load=NOMINATION, allow=access.may_file)
 def upload(event: Event, nomination):
-    try:
-        row = services.add_file(event, current_user.unit, nomination, request.files.get("file"),
-                                request.form.getlist("kinds"), current_user)
-    except Invalid as error:
-        flash(" ".join(error.fields.values()), "danger")
-    except DomainError as error:
-        apply_errors(None, error)
-    else:
-        flash(f"Đã tải lên “{row.original_name}”.", "success")
+    form = forms.UploadForm()
+    unit = nomination.unit if nomination is not None else _unit(event)
+    submit_form(form, lambda: services.add_file(event, unit, nomination, form.file.data,
+                                                form.kinds.data or [], current_user),
+                lambda row: f"Đã tải lên “{row.original_name}”.", on_page=False)
     if nomination is None:
-        return redirect(url_for(".index", slug=event.slug))
+        return redirect(url_for(".index", slug=event.slug, **_acting(unit)))
     return redirect(url_for(".detail", slug=event.slug, nomination_id=nomination.id) + "#files")
 
 
 @bp.post("/files/<int:file_id>/delete")
 @policy(Role.unit, load=FILE, allow=access.may_file)
 def delete_file(event: Event, file):
-    target = file.nomination_id
-    try:
-        services.delete_file(file, current_user)
-    except DomainError as error:
-        apply_errors(None, error)
-    else:
-        flash("Đã xóa tệp.", "info")
+    target, unit = file.nomination_id, next(u for u in event.units if u.id == file.unit_id)
+    _act(file, services.delete_file, "Đã xóa tệp.", "info")
     if target is None:
-        return redirect(url_for(".index", slug=event.slug))
+        return redirect(url_for(".index", slug=event.slug, **_acting(unit)))
     return redirect(url_for(".detail", slug=event.slug, nomination_id=target) + "#files")
 
 
@@ -215,17 +216,17 @@ def nominations_summary(event: Event, unit) -> Summary | None:
     rows = services.unit_nominations(event, unit.id)
     deadline = events.effective_deadline(event, unit.id, services.KIND)
     is_open = services.is_open(event, unit.id)
-    sent = [n for n in rows if n.state not in EDITABLE]
-    pending = [n for n in rows if n.state in EDITABLE]
+    sent = [n for n in rows if n.status not in EDITABLE]
+    pending = [n for n in rows if n.status in EDITABLE]
     if not rows:
         status = "Chưa có hồ sơ"
     else:
         status = f"{len(sent)} hồ sơ đã gửi" + (f", {len(pending)} chưa gửi" if pending else "")
     details = []
     for n in rows:
-        if n.state == NominationStatus.returned:
+        if n.status == NominationStatus.returned:
             details.append(f"Hồ sơ {n.full_name} bị trả lại: {n.review_reason}")
-        elif n.state == NominationStatus.draft:
+        elif n.status == NominationStatus.draft:
             details.append(f"Hồ sơ {n.full_name} chưa gửi")
     if not services.unit_letters(event, unit.id) and rows:
         details.append("Chưa tải lên tờ trình của đơn vị")
