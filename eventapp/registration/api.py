@@ -16,16 +16,20 @@ from eventapp.auth import api_user
 from eventapp.errors import Invalid
 from eventapp.events.models import Event
 from eventapp.policy import EVENT, policy
-from eventapp.registration import codes, exports, queries, services
+from eventapp.registration import attendance, codes, exports, queries, services
 from eventapp.registration.catalog import Catalog
 from eventapp.registration.models import Attendee
 from eventapp.registration.schemas import (
+    AttendanceOut,
+    AttendanceRequest,
     AttendeeCancelled,
     AttendeeCode,
     AttendeeListQuery,
     AttendeeOut,
     AttendeePage,
     AttendeeRequest,
+    SubstituteOut,
+    SubstituteRequest,
 )
 from eventapp.registration.views import ATTENDEE, MEMBER
 from eventapp.views import send_xlsx
@@ -44,6 +48,7 @@ def attendee_json(attendee: Attendee) -> dict:
         "sessions": [s.key for s in attendee.sessions],
         "unit": attendee.unit.code if attendee.unit else None, "phone": attendee.phone,
         "email": attendee.email, "seat": attendee.seat, "status": attendee.status,
+        "rejection_reason": attendee.rejection_reason,
         "code": codes.attendee_code(attendee) if attendee.is_active else None,
         "created_at": attendee.created_at.isoformat(),
     }
@@ -95,6 +100,34 @@ def reissue_code(event: Event, attendee):
     return jsonify({"id": attendee.id, "code": code})
 
 
+@bp.post("/events/<slug>/attendees/<int:attendee_id>/substitute")
+@operation(summary="Cử người dự thay đại biểu (đơn vị: đến khi phiên đầu bắt đầu); mã cũ bị "
+                   "thu hồi", tags=TAGS, request=SubstituteRequest,
+           responses={201: SubstituteOut}, errors=[400, 401, 403, 404, 409, 413, 422, 429, 503])
+@policy(*MEMBER, api=True, load=ATTENDEE)
+def substitute_attendee(event: Event, attendee):
+    """The substitute takes the delegate's category, sessions and place; 403
+    ``deadline_passed`` for a unit once the session has started."""
+    replacement = attendance.substitute(attendee, api_user(), json_body(SubstituteRequest))
+    return jsonify({"id": replacement.id, "code": codes.attendee_code(replacement),
+                    "replaces": attendee.id, "full_name": replacement.full_name}), 201
+
+
+@bp.put("/events/<slug>/attendees/<int:attendee_id>/attendance")
+@operation(summary="Báo vắng có lý do ở một phiên, hoặc bỏ báo vắng (đơn vị: đến khi phiên "
+                   "bắt đầu)", tags=TAGS, request=AttendanceRequest,
+           responses={200: AttendanceOut}, errors=[400, 401, 403, 404, 409, 413, 422, 429, 503])
+@policy(*MEMBER, api=True, load=ATTENDEE)
+def set_attendance(event: Event, attendee):
+    """``status`` excused (with a reason) or expected; 403 ``deadline_passed`` for a unit
+    once the session has started."""
+    body = json_body(AttendanceRequest)
+    excuse = attendance.set_attendance(attendee, api_user(), body["session"], body["status"],
+                                       body["reason"])
+    return jsonify({"id": attendee.id, "session": body["session"].strip(),
+                    "status": body["status"], "reason": excuse.reason if excuse else ""})
+
+
 @bp.get("/events/<slug>/attendees")
 @operation(summary="Danh sách đại biểu, 100 mỗi trang (đơn vị: chỉ của mình)", tags=TAGS,
            query=AttendeeListQuery, responses={200: AttendeePage})
@@ -102,9 +135,9 @@ def reissue_code(event: Event, attendee):
 def list_attendees(event: Event):
     """Attendees, 100 per page, with the filters of ``AttendeeListQuery``."""
     filters, args = _filters(event, api_user())
-    items, total, pages = queries.page_of(event, filters, args["page"])
-    return jsonify({"items": [attendee_json(a) for a in items], "total": total,
-                    "page": min(args["page"], pages), "pages": pages})
+    page = queries.page_of(event, filters, args["page"])
+    return jsonify({"items": [attendee_json(a) for a in page.items], "total": page.total,
+                    "page": page.page, "pages": max(page.pages, 1)})
 
 
 @bp.get("/events/<slug>/attendees.xlsx")

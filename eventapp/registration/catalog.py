@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 from eventapp.events.models import Category, Event, EventSession
+from eventapp.registration import settings
 from eventapp.text import fold
 from eventapp.units.models import Unit
+from eventapp.units.rules import normal_code
 
 
 class Catalog:
@@ -23,8 +25,6 @@ class Catalog:
     def organizer_only(self) -> set[int]:
         """Ids of the categories only the organizer may register people in."""
         if self._organizer_only is None:
-            from eventapp.registration import settings
-
             self._organizer_only = settings.organizer_only(self.event)
         return self._organizer_only
 
@@ -56,7 +56,7 @@ class Catalog:
     def unit(self, code) -> Unit | None:
         if self._units is None:
             self._units = {u.code: u for u in self.event.units}
-        return self._units.get(str(code or "").strip().upper())
+        return self._units.get(normal_code(code))
 
 
 def session_label(catalog: Catalog, session: EventSession) -> str:

@@ -17,6 +17,8 @@ import hmac
 import re
 import secrets
 
+from flask import current_app
+
 NONCE_BYTES = 16
 MAC_BYTES = 16
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"  # RFC 4648 base32
@@ -89,7 +91,6 @@ def code_key() -> bytes:
 
     Changing it invalidates every printed code, so it is configuration, never data.
     """
-    from flask import current_app
 
     config = current_app.config
     configured = config.get("CHECKIN_CODE_KEY")

@@ -15,16 +15,17 @@ from collections import Counter, defaultdict
 
 import sqlalchemy as sa
 
-from eventapp import audit
+from eventapp import audit, formatting
 from eventapp.clock import now
 from eventapp.errors import Invalid
-from eventapp.events.models import DeadlineKind, Event
+from eventapp.events.models import Event
 from eventapp.events.services import ensure_open
 from eventapp.extensions import db
 from eventapp.formatting import local_dt
-from eventapp.registration import codes, rules, services
+from eventapp.registration import approval, codes, places, rules, services
 from eventapp.registration.catalog import Catalog, session_label
-from eventapp.registration.models import Attendee, AttendeeStatus
+from eventapp.registration.models import HOLDING, Attendee
+from eventapp.registration.settings import DEADLINE
 from eventapp.spreadsheets import ImportErrors, read_rows, template
 
 HEADERS = ("Họ và tên", "Chức vụ", "Nơi công tác", "Thành phần", "Phiên", "Điện thoại",
@@ -34,23 +35,27 @@ FIELDS = dict(zip(HEADERS, ("full_name", "position", "workplace", "category", "s
 LABELS = {field: header for header, field in FIELDS.items()}
 
 
-def import_template(event: Event):
-    """The template: header row, two example rows and a notes sheet for this event."""
+def import_template(event: Event, organizer: bool = False):
+    """The template: header row, two example rows, a notes sheet and drop-down lists for
+    this event (an organizer's lists every category, a unit's those it may choose)."""
     catalog = Catalog(event)
-    choosable = catalog.unit_categories()
+    choosable = catalog.categories if organizer else catalog.unit_categories()
     category = choosable[0].name if choosable else ""
     numbers = ", ".join(str(i) for i in range(1, len(catalog.sessions) + 1))
+    labels = [session_label(catalog, s) for s in catalog.sessions]
     examples = [["Nguyễn Văn An", "Giáo viên Tổng phụ trách Đội", "Trường THCS An Đức",
                  category, "1", "0912 345 678", "nguyenvanan@example.com"],
                 ["Trần Thị Bích", "Bí thư Đoàn trường", "Trường THPT Phan Văn Trị",
                  category, numbers, "0987 654 321", ""]]
     notes = [
-        "Mỗi dòng một đại biểu; dòng 1 là tiêu đề cột, giữ nguyên. Xóa hai dòng ví dụ "
-        "trước khi nhập.",
+        "Mỗi dòng một đại biểu; dòng 1 là tiêu đề cột, giữ nguyên. Xóa hai dòng ví dụ (họ tên "
+        "bắt đầu bằng “Ví dụ:”) trước khi nhập: tệp còn dòng ví dụ sẽ không được nhập.",
+        "Thành phần và Phiên: chọn trong danh sách thả xuống của ô.",
         "Bắt buộc: Họ và tên, Thành phần, Phiên. Các cột khác có thể để trống.",
         "Thành phần: ghi đúng một trong các tên sau: "
-        + "; ".join(c.name for c in catalog.unit_categories()) + ".",
-        "Phiên: ghi số thứ tự phiên, nhiều phiên cách nhau bằng dấu phẩy (ví dụ: 1, 2).",
+        + "; ".join(c.name for c in choosable) + ".",
+        "Phiên: chọn một phiên hoặc ghi số thứ tự phiên, nhiều phiên cách nhau bằng dấu phẩy "
+        "(ví dụ: 1, 2).",
     ]
     for session in catalog.sessions:
         notes.append(f"{session_label(catalog, session)}: {session.name} — "
@@ -63,15 +68,18 @@ def import_template(event: Event):
         "Tệp được nhập toàn bộ hoặc không nhập dòng nào: nếu có dòng lỗi (kể cả vượt chỉ "
         "tiêu hay sức chứa phiên), hệ thống liệt kê từng dòng và lý do.",
     ]
-    return template("Đại biểu", HEADERS, examples, notes)
+    return template("Đại biểu", HEADERS, examples, notes,
+                    choices={"Thành phần": [c.name for c in choosable], "Phiên": labels},
+                    open_choices={"Phiên"})
 
 
 def import_attendees(event: Event, actor, data: bytes, unit_code: str | None = None) -> int:
-    """Register every row of the file for one unit (or as guests); returns the count."""
+    """Register every row of the file for one unit (or as guests); returns the count. A
+    unit account imports for itself or, naming it by ``unit_code``, for a child."""
     catalog = Catalog(event)
-    unit = services.acting_unit(actor, event)
+    unit = services.acting_unit(actor, event, unit_code)
     if unit is not None:
-        ensure_open(event, unit.id, DeadlineKind.registration)
+        ensure_open(event, unit.id, DEADLINE)
     elif unit_code:
         unit = catalog.unit(unit_code)
         if unit is None:
@@ -96,9 +104,10 @@ def import_attendees(event: Event, actor, data: bytes, unit_code: str | None = N
 
     unit_id = unit.id if unit else None
     session_ids = {s.id for _, values in accepted for s in values["sessions"]}
-    services.lock_places(event.id, unit_id, session_ids)
+    places.lock_places(event.id, unit_id, session_ids)
     _check_against_database(catalog, unit, accepted, bad)
     _refuse_if(bad)
+    status = approval.initial_status(event, actor)
     created = []
     for _, values in accepted:
         attendee = Attendee(
@@ -106,7 +115,7 @@ def import_attendees(event: Event, actor, data: bytes, unit_code: str | None = N
             full_name=values["full_name"], name_key=values["name_key"],
             position=values["position"], workplace=values["workplace"],
             phone=values["phone"], email=values["email"],
-            status=AttendeeStatus.active.value, code_nonce=codes.new_nonce(),
+            status=status, code_nonce=codes.new_nonce(),
             created_at=now(), created_by_id=actor.id)
         attendee.sessions = list(values["sessions"])
         created.append(attendee)
@@ -114,7 +123,7 @@ def import_attendees(event: Event, actor, data: bytes, unit_code: str | None = N
     db.session.flush()
     who = unit.name if unit else "khách mời"
     audit.record("attendee.import", event_id=event.id,
-                 summary=f"Nhập {len(created)} đại biểu từ Excel — {who}",
+                 summary=f"Nhập {formatting.number(len(created))} đại biểu từ Excel — {who}",
                  after={"unit": unit.code if unit else None,
                         "attendees": [a.id for a in created]}, user=actor)
     return len(created)
@@ -133,17 +142,17 @@ def _check_against_database(catalog: Catalog, unit, accepted, bad) -> None:
     unit_id = unit.id if unit else None
     existing: dict[tuple[str, str], Attendee] = {}
     for attendee in db.session.scalars(sa.select(Attendee).where(
-            Attendee.event_id == event.id, Attendee.status == AttendeeStatus.active.value,
+            Attendee.event_id == event.id, Attendee.status.in_(HOLDING),
             Attendee.unit_id.is_(None) if unit_id is None else Attendee.unit_id == unit_id)):
         existing.setdefault((attendee.name_key, rules.phone_key(attendee.phone)), attendee)
     for number, values in accepted:
         found = existing.get((values["name_key"], rules.phone_key(values["phone"])))
         if found is not None:
-            bad[number].append(services.duplicate_message(found))
+            bad[number].append(places.duplicate_message(found))
     accepted = [(number, values) for number, values in accepted if not bad[number]]
 
-    limits = services.maxima(event, unit)
-    used = services.used_places(catalog, unit_id, limits)
+    limits = places.maxima(event, unit)
+    used = places.used_places(catalog, unit_id, limits)
     needs = [rules.keys_for([s.id for s in values["sessions"]], values["category"].id, limits,
                             catalog.organizer_only)
              for _, values in accepted]

@@ -4,22 +4,15 @@ from __future__ import annotations
 
 import io
 
-from openpyxl import Workbook
-
 from eventapp.registration.imports import HEADERS
+from tests.helpers import xlsx
 
 BASE = "/events/doi-thoai-2020/registration"
 
 
 def workbook(rows, headers=HEADERS) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(list(headers))
-    for row in rows:
-        ws.append(list(row))
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    """A delegates workbook: the import's headers (or ``headers``), then ``rows``."""
+    return xlsx(rows, headers)
 
 
 def upload(client, data: bytes, unit: str | None = None):

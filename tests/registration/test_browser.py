@@ -9,6 +9,7 @@ import zxingcpp
 
 from eventapp.registration import codes
 from tests.conftest import browser_login
+from tests.helpers import fill_form
 
 pytestmark = pytest.mark.browser
 
@@ -43,14 +44,12 @@ def test_register_and_print(live_server, page, users, open_registration, add, ar
     page.goto(f"{live_server}/events/doi-thoai-2020/registration/")
     assert "0/5 chỗ đã đăng ký" in page.inner_text("#unit-seats")
     page.click("text=Thêm đại biểu")
-    page.fill("input[name=full_name]", "Nguyễn Văn Ấn")
-    page.fill("input[name=position]", "Thành viên Ban Chủ nhiệm CLB Tổng phụ trách Đội")
-    page.fill("input[name=workplace]", "Trường THCS An Đức")
-    page.select_option("select[name=category]", "clb-tpt")
-    page.check("input[name=sessions][value=so-ket]")
-    page.fill("input[name=phone]", "0912 345 678")
-    page.click("button:has-text('Đăng ký')")
-    page.wait_for_load_state("networkidle")
+    fill_form(page, {"input[name=full_name]": "Nguyễn Văn Ấn",
+                     "input[name=position]": "Thành viên Ban Chủ nhiệm CLB Tổng phụ trách Đội",
+                     "input[name=workplace]": "Trường THCS An Đức",
+                     "select[name=category]": "clb-tpt",
+                     "input[name=sessions][value=so-ket]": True,
+                     "input[name=phone]": "0912 345 678"}, "button:has-text('Đăng ký')")
     assert "Đã đăng ký Nguyễn Văn Ấn" in page.inner_text("body")
     assert "1/5 chỗ đã đăng ký" in page.inner_text("#unit-seats")
     page.screenshot(path=str(artifacts / "registration-unit-list.png"), full_page=True)

@@ -15,8 +15,8 @@ from eventapp.registration.codes import attendee_code
 
 pytestmark = pytest.mark.usefixtures("open_registration")
 BASE = "/events/doi-thoai-2020/registration"
-HEADERS = ["STT", "Họ và tên", "Chức vụ", "Đơn vị", "Thành phần", "Phiên", "Điện thoại",
-           "Email", "Check-in"]
+HEADERS = ["STT", "Họ và tên", "Chức vụ", "Nơi công tác", "Đơn vị", "Thành phần", "Phiên",
+           "Điện thoại", "Email", "Check-in", "Vắng có lý do"]
 
 
 def sheet(response):
@@ -39,12 +39,13 @@ def test_columns_rows_and_formula_injection(client, users, login, add, limits):
     row = [c for c in ws[2]]
     assert row[0].value == 1
     assert row[1].value == '=HYPERLINK("x")' and row[1].data_type == "s"
-    assert row[2].value == "+SUM(1,2), Trường @A" and row[2].data_type == "s"
-    assert row[3].value == "Huyện đoàn Ba Tri"
-    assert row[4].value == "Giáo viên Tổng phụ trách Đội"
-    assert row[5].value == "Phiên 1; Phiên 2"
-    assert row[6].value == "0912 345 678" and row[7].value == "-a@b.vn"
-    assert row[8].value is None  # not checked in
+    assert row[2].value == "+SUM(1,2)" and row[2].data_type == "s"
+    assert row[3].value == "Trường @A" and row[3].data_type == "s"
+    assert row[4].value == "Huyện đoàn Ba Tri"
+    assert row[5].value == "Giáo viên Tổng phụ trách Đội"
+    assert row[6].value == "Phiên 1; Phiên 2"
+    assert row[7].value == "0912 345 678" and row[8].value == "-a@b.vn"
+    assert row[9].value is None  # not checked in
     assert [ws.cell(r, 1).value for r in range(2, 27)] == list(range(1, 26))
     sessions = load_workbook(io.BytesIO(client.get(f"{BASE}/export.xlsx").data))["Các phiên"]
     assert sessions["A2"].value == "Phiên 1" and sessions["C2"].value == "08:00–11:00 14/02/2020"
@@ -75,7 +76,7 @@ def test_filters_and_checkin_time(client, users, login, add, event):
 
     def names(query):
         ws = sheet(client.get(f"{BASE}/export.xlsx{query}"))
-        return {r[1]: r[8] for r in ws.iter_rows(min_row=2, values_only=True)}
+        return {r[1]: r[9] for r in ws.iter_rows(min_row=2, values_only=True)}
 
     checked = names("?checkin=yes")
     assert checked == {"Đã đến": datetime(2020, 2, 14, 8, 3)}  # local time, real Excel date
@@ -83,7 +84,7 @@ def test_filters_and_checkin_time(client, users, login, add, event):
     assert set(names("?session=so-ket&checkin=no")) == {"Đã đến", "Phiên hai"}
     assert set(names("?category=clb-tpt")) == {"Phiên hai"}
     ws = sheet(client.get(f"{BASE}/export.xlsx?checkin=yes"))
-    assert ws["I2"].number_format == "dd/mm/yyyy hh:mm"
+    assert ws["J2"].number_format == "dd/mm/yyyy hh:mm"
     page = client.get(f"{BASE}/?checkin=yes").get_data(as_text=True)
     assert "08:03 14/02/2020" in page and "Chưa đến" not in page
 
@@ -110,7 +111,7 @@ def test_an_undone_checkin_is_not_shown_as_arrived(client, users, login, add, to
 
     def names(query):
         ws = sheet(client.get(f"{BASE}/export.xlsx{query}"))
-        return {r[1]: r[8] for r in ws.iter_rows(min_row=2, values_only=True)}
+        return {r[1]: r[9] for r in ws.iter_rows(min_row=2, values_only=True)}
 
     everyone = names("")
     assert everyone["Quét nhầm thẻ"] is None and isinstance(everyone["Đến thật"], datetime)

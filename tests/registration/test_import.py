@@ -35,9 +35,72 @@ def test_template_lists_the_events_choices(client, users, login):
     notes = " ".join(str(r[0]) for r in wb["Hướng dẫn"].iter_rows(values_only=True))
     assert "Thành viên BCN CLB Tổng phụ trách Đội" in notes
     assert "Phiên 2: Hội nghị sơ kết" in notes
-    # The template itself, with its example rows, imports as it is.
-    assert upload(client, response.data).status_code == 302
-    assert count() == 2
+    # Drop-down lists for the categories a unit may choose and the sessions, read from the
+    # hidden "Danh mục" sheet; Excel refuses another category, a session list may be typed.
+    lists = wb["Danh mục"]
+    assert lists.sheet_state == "hidden"
+    values = {lists.cell(1, c).value: [r[c - 1] for r in lists.iter_rows(min_row=2,
+                                                                          values_only=True)
+                                        if r[c - 1] is not None]
+              for c in range(1, lists.max_column + 1)}
+    assert values["Phiên"] == ["Phiên 1", "Phiên 2"]
+    assert "Thành viên BCN CLB Tổng phụ trách Đội" in values["Thành phần"]
+    assert "Lãnh đạo, khách mời" not in values["Thành phần"]  # the organizer's only
+    rules = {str(v.sqref): v for v in first.data_validations.dataValidation}
+    assert rules["D2:D5001"].type == "list" and rules["D2:D5001"].showErrorMessage
+    assert rules["D2:D5001"].formula1.startswith("'Danh mục'!$A$2:$A$")
+    assert rules["E2:E5001"].formula1 == "'Danh mục'!$B$2:$B$3"
+    assert not rules["E2:E5001"].showErrorMessage
+
+
+def test_the_template_uploaded_unchanged_imports_nothing_and_says_why(client, users, login):
+    login(users["unit_a"])
+    data = client.get(f"{BASE}/template.xlsx").data
+    response = upload(client, data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Tệp chỉ có dòng ví dụ của tệp mẫu; chưa có dữ liệu nào được nhập." in html
+    for number in (2, 3):
+        assert (f"<td>{number}</td><td>Dòng ví dụ của tệp mẫu (ô “Họ và tên” bắt đầu bằng "
+                "“Ví dụ:”)") in html
+    assert count() == 0
+
+
+def test_one_example_left_among_real_rows_refuses_the_file(client, users, login):
+    login(users["unit_a"])
+    wb = load_workbook(io.BytesIO(client.get(f"{BASE}/template.xlsx").data))
+    ws = wb.worksheets[0]
+    ws.delete_rows(3)  # the second example goes, the first stays (row 2)
+    ws.append(["Lê Thị Cúc", "Phó Bí thư Đoàn trường", "Trường THPT Lê Quý Đôn",
+               "Giáo viên Tổng phụ trách Đội", "Phiên 1", "", ""])
+    ws["A2"] = "  ví DỤ: Nguyễn Văn An"  # retyped by hand: the same rule
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    html = upload(client, buffer.getvalue()).get_data(as_text=True)
+    assert "Tệp còn dòng ví dụ của tệp mẫu; chưa có dữ liệu nào được nhập." in html
+    assert "<td>2</td><td>Dòng ví dụ của tệp mẫu" in html
+    assert "<td>3</td>" not in html
+    assert count() == 0
+
+
+def test_the_template_with_real_rows_imports_them_position_and_workplace_apart(
+        client, users, login):
+    login(users["unit_a"])
+    wb = load_workbook(io.BytesIO(client.get(f"{BASE}/template.xlsx").data))
+    ws = wb.worksheets[0]
+    ws.delete_rows(2, 2)
+    ws.append(["Lê Thị Cúc", "Phó Bí thư Đoàn trường", "Trường THPT Lê Quý Đôn",
+               "Giáo viên Tổng phụ trách Đội", "Phiên 1", "0913 000 111", ""])
+    ws.append(["Phan Văn Đạt", "Giáo viên", "Trường Tiểu học Ví Dụ",
+               "Giáo viên Tổng phụ trách Đội", "1, 2", "", ""])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    assert upload(client, buffer.getvalue()).status_code == 302
+    attendees = db.session.scalars(sa.select(Attendee).order_by(Attendee.id)).all()
+    assert [(a.full_name, a.position, a.workplace) for a in attendees] == [
+        ("Lê Thị Cúc", "Phó Bí thư Đoàn trường", "Trường THPT Lê Quý Đôn"),
+        ("Phan Văn Đạt", "Giáo viên", "Trường Tiểu học Ví Dụ")]
+    assert [len(a.sessions) for a in attendees] == [1, 2]
 
 
 def test_good_file_imports_every_row(client, users, login):
@@ -144,3 +207,10 @@ def test_files_that_are_not_the_template(client, users, login):
     response = upload(client, workbook([]))
     assert "Tệp không có dòng dữ liệu nào" in response.get_data(as_text=True)
     assert count() == 0
+
+
+def test_the_organizers_template_offers_every_category(client, users, login):
+    login(users["organizer"])
+    wb = load_workbook(io.BytesIO(client.get(f"{BASE}/template.xlsx").data))
+    categories = [r[0] for r in wb["Danh mục"].iter_rows(min_row=2, values_only=True) if r[0]]
+    assert "Lãnh đạo, khách mời" in categories

@@ -174,15 +174,3 @@ def test_settings_are_organizer_only_and_printed(client, users, login, add):
                  "08 giờ 00 – 11 giờ 00"):
         assert text in html, text
     assert "Đối thoại 2020" in client.get(f"{BASE}/{attendee.id}/badge").get_data(as_text=True)
-
-
-@pytest.mark.parametrize(("page", "pages", "links"), [
-    (1, 1, [1]),
-    (1, 5, [1, 2, 3, 4, 5]),
-    (10, 100, [1, None, 7, 8, 9, 10, 11, 12, 13, None, 100]),
-    (100, 100, [1, None, 97, 98, 99, 100]),
-])
-def test_page_links(page, pages, links):
-    from eventapp.registration.views.attendees import page_links
-
-    assert page_links(page, pages) == links
