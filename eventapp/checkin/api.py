@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from flask import g, jsonify, request
 
+from eventapp.accounts.models import Role
 from eventapp.api import api_blueprint, json_data, load, operation
-from eventapp.checkin import queries, reports, services
+from eventapp.checkin import failed, queries, reports, services
 from eventapp.checkin.access import STAFF
-from eventapp.checkin.schemas import CheckinRequest, CheckinResult, StatsQuery, StatsResult
+from eventapp.checkin.schemas import (
+    CheckinRequest,
+    CheckinResult,
+    FailedQuery,
+    FailedResult,
+    StatsQuery,
+    StatsResult,
+)
 from eventapp.events.models import Event
 from eventapp.policy import EVENT, policy
 
@@ -24,12 +32,15 @@ def _answer(description: str) -> dict:
            request=CheckinRequest,
            responses={200: _answer("checked_in, hoặc already_checked_in (kèm lúc nào, bởi ai)"),
                       404: _answer("unknown_code (mã sai, giả, hoặc của sự kiện khác)"),
-                      409: _answer("revoked (đã hủy đăng ký) hoặc not_invited (không dự phiên)")},
+                      409: _answer("revoked (đã hủy đăng ký), substituted (đã cử người dự "
+                                   "thay: replacement), not_invited (không dự phiên) hoặc "
+                                   "not_approved (đăng ký chưa được duyệt)")},
            errors=[400, 401, 403, 422, 503])
 @policy(*STAFF, api=True, every_event=True)
 def checkin(slug: str):
     """Request schema: ``CheckinRequest``. 200 checked_in / already_checked_in, 404
-    unknown_code, 409 revoked / not_invited, 422 malformed body or unknown session."""
+    unknown_code, 409 revoked / substituted / not_invited / not_approved, 422 malformed
+    body or unknown session."""
     body = _scan_body()
     result = services.scan(slug, body["session"].strip(), body["code"], staff=g.token_holder,
                            device=body["device"], scanned_at=body["scanned_at"],
@@ -56,3 +67,16 @@ def stats(event: Event):
     query = load(StatsQuery, request.args.to_dict())
     session = queries.find_session(event, query["session"].strip())
     return jsonify(reports.stats_json(reports.session_stats(event, session)))
+
+
+@bp.get("/events/<slug>/checkin/failed")
+@operation(summary="Nhật ký quét lỗi của một phiên (mã sai, đã thu hồi, không được mời…)",
+           tags=["checkin"], query=FailedQuery, responses={200: FailedResult},
+           errors=[400, 401, 403, 404, 422, 503])
+@policy(Role.organizer, api=True, load=EVENT)
+def failed_scans(event: Event):
+    """Query schema: ``FailedQuery``. Refused scans, newest first: time, door, staff,
+    result and the first 6 characters of the code's fingerprint (never the code)."""
+    query = load(FailedQuery, request.args.to_dict())
+    session = queries.find_session(event, query["session"].strip())
+    return jsonify(failed.scans_json(session.key, session.id))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wtforms import StringField
+from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from eventapp.forms import Form
@@ -21,3 +21,20 @@ class ManualForm(Form):
     """Check-in thủ công by the organizer, e.g. a delegate who lost the invitation."""
 
     note = StringField("Ghi chú", validators=[Optional(), Length(max=500, message=TOO_LONG)])
+
+
+class WalkInForm(Form):
+    """Khách đăng ký tại cửa: at most three fields, then checked in at once."""
+
+    full_name = StringField("Họ và tên", validators=[
+        DataRequired("Vui lòng nhập họ và tên."), Length(max=200, message="Tối đa 200 ký tự.")])
+    unit = StringField("Đơn vị", render_kw={"list": "ci-units", "autocomplete": "off"},
+                       validators=[Optional(), Length(max=300, message="Tối đa 300 ký tự.")])
+    position = StringField("Chức vụ (không bắt buộc)", validators=[
+        Optional(), Length(max=200, message="Tối đa 200 ký tự.")])
+
+
+class WalkInSettingForm(Form):
+    """Organizer: may check-in staff register walk-ins at this event?"""
+
+    staff_walk_ins = BooleanField("Cho phép tổ đón tiếp đăng ký khách tại cửa")

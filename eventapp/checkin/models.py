@@ -8,24 +8,30 @@ it, when and why — and no longer blocks a new check-in of the same person.
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from eventapp.checkin.rules import Outcome
 from eventapp.clock import now
-from eventapp.database import UTCDateTime
+from eventapp.database import UTCDateTime, enum_column
 from eventapp.extensions import db
 
 
-class Method:
+class Method(enum.StrEnum):
     """How the attendee was found: scanned code, name search at the door, organizer's manual."""
 
     scan = "scan"
     search = "search"
     manual = "manual"
+    walk_in = "walk_in"
 
-    LABELS = {"scan": "Quét mã", "search": "Tìm tên", "manual": "Thủ công (Ban tổ chức)"}
+    @property
+    def label(self) -> str:
+        return {"scan": "Quét mã", "search": "Tìm tên", "manual": "Thủ công (Ban tổ chức)",
+                "walk_in": "Đăng ký tại cửa"}[self.value]
 
 
 ACTIVE = sa.text("undone_at IS NULL")
@@ -60,7 +66,7 @@ class CheckIn(db.Model):
         sa.ForeignKey("user_account.id", ondelete="SET NULL"))
     #: Door or device label typed on the scanner page, e.g. "Cửa 1".
     device: Mapped[str] = mapped_column(sa.String(64), default="")
-    method: Mapped[str] = mapped_column(sa.String(16), default=Method.scan)
+    method: Mapped[Method] = mapped_column(enum_column(Method, 16), default=Method.scan)
     #: Scanned while the server was unreachable and sent later from the browser's queue.
     from_offline_queue: Mapped[bool] = mapped_column(default=False)
     #: The browser's id for one scan, so that a retried upload is not a "conflict".
@@ -84,6 +90,54 @@ class CheckIn(db.Model):
     def is_active(self) -> bool:
         return self.undone_at is None
 
-    @property
-    def method_label(self) -> str:
-        return Method.LABELS.get(self.method, self.method)
+
+class FailedScan(db.Model):
+    """A refused scan (lượt quét lỗi): unknown, revoked, not invited… at one door.
+
+    Never the code itself: only the first characters of its fingerprint (the offline
+    table's SHA-256), enough to tell one bad card from many. Rows are capped per session
+    (``checkin.failed``); ``FailedScanTally`` keeps counting past the cap.
+    """
+
+    __tablename__ = "failed_scan"
+    __table_args__ = (sa.Index("ix_failed_scan_session_at", "session_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"),
+                                          index=True)
+    session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("event_session.id", ondelete="CASCADE"))
+    #: When it was scanned: the device's time for a believable offline scan, else the server's.
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Door or device label typed on the scanner page, e.g. "Cửa 1".
+    device: Mapped[str] = mapped_column(sa.String(64), default="")
+    staff_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    #: The scan's answer, e.g. ``Outcome.unknown_code``.
+    result: Mapped[Outcome] = mapped_column(enum_column(Outcome, 32))
+    #: The first 6 hex characters of the code's fingerprint (``codes.code_fingerprint``).
+    fingerprint: Mapped[str] = mapped_column(sa.String(6), default="")
+
+    staff = relationship("User")
+
+
+class FailedScanTally(db.Model):
+    """How many scans a session has refused in all, stored or not (past the row cap)."""
+
+    __tablename__ = "failed_scan_tally"
+
+    session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("event_session.id", ondelete="CASCADE"), primary_key=True)
+    total: Mapped[int] = mapped_column(default=0)
+
+
+class CheckinSetting(db.Model):
+    """An event's check-in settings (cài đặt check-in); without a row, the defaults."""
+
+    __tablename__ = "checkin_setting"
+
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    #: Check-in staff may register walk-ins (khách vãng lai) at the door, not only
+    #: organizers. Off by default: a walk-in takes a seat of the session.
+    staff_walk_ins: Mapped[bool] = mapped_column(default=False, server_default=sa.false())

@@ -15,10 +15,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from eventapp.accounts.models import User
 from eventapp.checkin.models import CheckIn
 from eventapp.errors import Invalid, NotFound
-from eventapp.events.models import Category, Event, EventSession
+from eventapp.events.models import Category, Event, EventSession, EventUnit
 from eventapp.extensions import db
 from eventapp.prepared import Prepared
-from eventapp.registration.models import Attendee, AttendeeStatus, attendee_session
+from eventapp.registration.models import (
+    Attendee,
+    AttendeeStatus,
+    Substitution,
+    attendee_session,
+)
 from eventapp.units.models import Unit
 
 CHECKINS = CheckIn.__table__
@@ -74,12 +79,14 @@ class SessionRef(NamedTuple):
     key: str
     name: str
     starts_at: datetime
+    ends_at: datetime | None
 
 
 @functools.cache
 def _session_query() -> sa.Select:
     table = EventSession.__table__
-    return sa.select(table.c.id, table.c.key, table.c.name, table.c.starts_at).where(
+    return sa.select(table.c.id, table.c.key, table.c.name, table.c.starts_at,
+                     table.c.ends_at).where(
         table.c.event_id == sa.bindparam("event_id", type_=sa.Integer),
         table.c.key == sa.bindparam("key"))
 
@@ -106,18 +113,22 @@ def _lookup(session_id, source=ATTENDEES) -> sa.Select:
     the active check-in in it, selected from ``source`` (the attendee table, or a join that
     starts with it)."""
     a, unit, category = ATTENDEES, Unit.__table__, Category.__table__
+    taking_part = EventUnit.__table__  # the unit's name at this event, not today's
     staff = User.__table__.alias("staff")
     invited = sa.exists().where(attendee_session.c.attendee_id == a.c.id,
                                 attendee_session.c.session_id == session_id)
     return (
         sa.select(a.c.id, a.c.full_name, a.c.status, a.c.seat,
-                  unit.c.code.label("unit_code"), unit.c.name.label("unit_name"),
+                  unit.c.code.label("unit_code"),
+                  sa.func.coalesce(taking_part.c.name, unit.c.name).label("unit_name"),
                   category.c.name.label("category"), invited.label("invited"),
                   CHECKINS.c.id.label("checkin_id"), CHECKINS.c.checked_in_at,
                   CHECKINS.c.device, CHECKINS.c.scan_id, CHECKINS.c.from_offline_queue,
                   staff.c.full_name.label("staff_name"), staff.c.email.label("staff_email"))
         .select_from(source.join(category, category.c.id == a.c.category_id)
                      .outerjoin(unit, unit.c.id == a.c.unit_id)
+                     .outerjoin(taking_part, sa.and_(taking_part.c.event_id == a.c.event_id,
+                                                     taking_part.c.unit_id == a.c.unit_id))
                      .outerjoin(CHECKINS, sa.and_(CHECKINS.c.attendee_id == a.c.id,
                                                   CHECKINS.c.session_id == session_id,
                                                   CHECKINS.c.undone_at.is_(None)))
@@ -163,6 +174,31 @@ def scan_select() -> sa.Select:
                    ATTENDEES.c.code_nonce == sa.bindparam("nonce")))
 
 
+@functools.cache
+def _replacement_query() -> sa.Select:
+    replacement = ATTENDEES.alias("replacement")
+    substitution = Substitution.__table__
+    return (sa.select(replacement.c.full_name)
+            .join(substitution, substitution.c.replacement_id == replacement.c.id)
+            .where(substitution.c.replaced_id == sa.bindparam("attendee_id", type_=sa.Integer)))
+
+
+def replacement_name(attendee_id: int) -> str:
+    """The name of who was sent in the attendee's place (a substituted code's answer)."""
+    return run_core(_replacement_query(), {"attendee_id": attendee_id}).scalar() or ""
+
+
+def replacement_names(event_id: int) -> dict[int, str]:
+    """Replaced delegate's id → the name of who came in their place, for a whole event
+    (the offline table names them as a substituted code's online answer does)."""
+    replacement = ATTENDEES.alias("replacement")
+    substitution = Substitution.__table__
+    return dict(run_core(
+        sa.select(substitution.c.replaced_id, replacement.c.full_name)
+        .join(replacement, substitution.c.replacement_id == replacement.c.id)
+        .where(substitution.c.event_id == event_id)).all())
+
+
 def run_core(statement, params: dict | None = None):
     """Execute Core on the session's connection (same transaction, no ORM overhead)."""
     return db.session.connection().execute(statement, params or {})
@@ -174,7 +210,13 @@ def card_of(row) -> Card:
 
 
 def row_status(row) -> str:
-    """ok / checked_in / revoked / not_invited, for lists and the offline table."""
+    """ok / checked_in / revoked / not_invited / not_approved / substituted, for lists and
+    the offline table (a registration waiting for, or refused, the organizer's approval is
+    not revoked, nor is a delegate whose unit sent a substitute: the door says which)."""
+    if row.status in (AttendeeStatus.pending, AttendeeStatus.rejected):
+        return "not_approved"
+    if row.status == AttendeeStatus.substituted:
+        return "substituted"
     if row.status != AttendeeStatus.active:
         return "revoked"
     if not row.invited:
@@ -184,20 +226,34 @@ def row_status(row) -> str:
 
 # --- Writing -------------------------------------------------------------------------------
 
+#: Every column of a new check-in: the model's, less the id and the undo's who and when.
+INSERT_KEYS = tuple(c.key for c in CHECKINS.c if c.key not in {"id", "undone_at", "undone_by_id"})
+
+
 @functools.cache
 def insert_checkin(dialect: str) -> Prepared:
-    """``INSERT … ON CONFLICT (attendee_id, session_id) WHERE undone_at IS NULL DO NOTHING
-    RETURNING id`` — the partial unique index decides between concurrent doors."""
+    """``INSERT … SELECT :values WHERE <attendee still active> ON CONFLICT (attendee_id,
+    session_id) WHERE undone_at IS NULL DO NOTHING RETURNING id`` — the partial unique
+    index decides between concurrent doors.
+
+    The guard re-reads the attendee's status inside the insert (FOR SHARE on PostgreSQL:
+    it waits for a substitute or a cancel that holds the row, ``database.lock``, and sees
+    its outcome), so a scan racing a substitute never checks in a revoked code. It costs
+    one primary-key probe; no row comes back when it refuses, and the caller re-reads.
+    """
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (insert(CHECKINS)
+    active = sa.select(ATTENDEES.c.id).where(
+        ATTENDEES.c.id == sa.bindparam("attendee_id", type_=sa.Integer),
+        ATTENDEES.c.status == AttendeeStatus.active.value)
+    if dialect == "postgresql":
+        active = active.with_for_update(read=True)
+    values = sa.select(*[sa.bindparam(key, type_=CHECKINS.c[key].type)
+                         for key in INSERT_KEYS]).where(sa.exists(active))
+    statement = (insert(CHECKINS).from_select(list(INSERT_KEYS), values)
                  .on_conflict_do_nothing(index_elements=["attendee_id", "session_id"],
                                          index_where=CHECKINS.c.undone_at.is_(None))
                  .returning(CHECKINS.c.id))
-    return Prepared(statement, column_keys=list(INSERT_KEYS))
-
-
-#: Every column of a new check-in: the model's, less the id and the undo's who and when.
-INSERT_KEYS = tuple(c.key for c in CHECKINS.c if c.key not in {"id", "undone_at", "undone_by_id"})
+    return Prepared(statement)
 #: The scan's read, and the same lookup by attendee id (name search at the door).
 SCAN = Prepared(scan_select())
 BY_ID = Prepared(lookup_one("id"))

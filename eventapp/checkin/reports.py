@@ -9,61 +9,91 @@ check-in later revoked or uninvited drops out of both numbers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
 
 from eventapp.accounts.models import User
-from eventapp.checkin.models import CheckIn
+from eventapp.checkin import failed
+from eventapp.checkin.models import CheckIn, Method
 from eventapp.checkin.queries import checked_in
-from eventapp.checkin.rules import Point, arrival_series, percent, pick_bucket_seconds
+from eventapp.checkin.rules import (
+    Point,
+    arrival_series,
+    percent,
+    pick_bucket_seconds,
+    session_over,
+)
 from eventapp.clock import now
+from eventapp.database import contains
 from eventapp.events.models import Category, Event, EventSession, EventUnit
 from eventapp.extensions import db
 from eventapp.formatting import local_dt, local_time
-from eventapp.registration.models import Attendee, AttendeeStatus, attendee_session
+from eventapp.registration.models import (
+    Attendee,
+    AttendeeStatus,
+    Excuse,
+    Substitution,
+    attendee_session,
+)
 from eventapp.spreadsheets import Column, XlsxBuilder, spooled_xlsx
 from eventapp.text import fold
+from eventapp.units.history import name_in_event
 from eventapp.units.models import Unit
 
 GUEST = "guest"
 GUEST_NAME = "Khách mời (không thuộc đơn vị)"
 
 
+@dataclass(kw_only=True)
+class Counts:
+    """Expected vs arrived, with the excused and the substituted, of a session or a line."""
+
+    expected: int = 0
+    arrived: int = 0
+    #: Excused (vắng có lý do) and not arrived after all.
+    excused: int = 0
+    #: Delegates replaced by a substitute (the substitutes are among the expected).
+    substituted: int = 0
+    #: Whether the session has ended: until then nobody is absent, only not here yet.
+    over: bool = True
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.arrived
+
+    @property
+    def not_yet(self) -> int:
+        """Not arrived, not excused, and the session not over yet (chưa đến)."""
+        return 0 if self.over else self.expected - self.arrived - self.excused
+
+    @property
+    def absent(self) -> int:
+        """Not arrived and not excused once the session is over (vắng không lý do)."""
+        return self.expected - self.arrived - self.excused if self.over else 0
+
+    @property
+    def percent(self) -> int:
+        return percent(self.arrived, self.expected)
+
+
 @dataclass
-class Line:
-    """One row of the board: a unit or a category, expected vs arrived."""
+class Line(Counts):
+    """One row of the board: a unit or a category."""
 
     key: str
     code: str | None
     name: str
-    expected: int = 0
-    arrived: int = 0
-
-    @property
-    def missing(self) -> int:
-        return self.expected - self.arrived
-
-    @property
-    def percent(self) -> int:
-        return percent(self.arrived, self.expected)
 
 
 @dataclass
-class Stats:
+class Stats(Counts):
+    """A session's totals and its lines per unit and per category."""
+
     session: EventSession
-    expected: int = 0
-    arrived: int = 0
     units: list[Line] = field(default_factory=list)
     categories: list[Line] = field(default_factory=list)
-
-    @property
-    def missing(self) -> int:
-        return self.expected - self.arrived
-
-    @property
-    def percent(self) -> int:
-        return percent(self.arrived, self.expected)
 
 
 def expected_select(event_id: int, session_id: int, *columns) -> sa.Select:
@@ -91,6 +121,39 @@ def arrived_flag(event_id: int, session_id: int):
     return sa.case((Attendee.id.in_(arrived_ids(event_id, session_id)), 1), else_=0)
 
 
+def _excused_counts(session_id: int) -> list:
+    """(unit id, category id, count) of expected attendees excused from the session and not
+    arrived after all. Driven from the (small) excuse table, a check-in looked up by its
+    index for each excuse: the board's poll pays next to nothing for them."""
+    arrived = sa.exists().where(CheckIn.attendee_id == Excuse.attendee_id,
+                                CheckIn.session_id == session_id, CheckIn.undone_at.is_(None))
+    return db.session.execute(
+        sa.select(Attendee.unit_id, Attendee.category_id, sa.func.count(Attendee.id))
+        .select_from(Excuse)
+        .join(Attendee, Attendee.id == Excuse.attendee_id)
+        .join(attendee_session, sa.and_(attendee_session.c.attendee_id == Excuse.attendee_id,
+                                        attendee_session.c.session_id == session_id))
+        # No filter on the attendee's event (the session's excuses are the event's): with
+        # one, SQLite would walk every attendee of the event and probe the excuses.
+        .where(Excuse.session_id == session_id,
+               Attendee.status == AttendeeStatus.active.value, ~arrived)
+        .group_by(Attendee.unit_id, Attendee.category_id)).all()
+
+
+def _substituted_counts(event_id: int, session_id: int) -> list:
+    """(unit id, category id, count) of delegates invited to the session and replaced,
+    driven from the substitution table (an EXISTS, not a join, keeps SQLite from walking
+    the session's invitations first)."""
+    invited = sa.exists().where(attendee_session.c.attendee_id == Substitution.replaced_id,
+                                attendee_session.c.session_id == session_id)
+    return db.session.execute(
+        sa.select(Attendee.unit_id, Attendee.category_id, sa.func.count(Attendee.id))
+        .select_from(Substitution)
+        .join(Attendee, Attendee.id == Substitution.replaced_id)
+        .where(Substitution.event_id == event_id, invited)
+        .group_by(Attendee.unit_id, Attendee.category_id)).all()
+
+
 def _active_checkins(event_id: int, session_id: int) -> tuple:
     """WHERE clauses: active check-ins of the session whose attendee is still expected."""
     expected = expected_select(event_id, session_id, Attendee.id)
@@ -110,28 +173,36 @@ def session_stats(event: Event, session: EventSession) -> Stats:
                         sa.func.count(Attendee.id),
                         sa.func.sum(arrived_flag(event.id, session.id)))
         .group_by(Attendee.unit_id, Attendee.category_id)).all()
-    units = {unit_key(u.id): Line(unit_key(u.id), u.code, u.name) for u in db.session.scalars(
-        sa.select(Unit).join(EventUnit).where(EventUnit.event_id == event.id)
-        .order_by(Unit.name))}
+    # EventUnit.name: the unit's name at this event, so a past event keeps the name of its time.
+    units = {unit_key(uid): Line(unit_key(uid), code, name) for uid, code, name in
+             db.session.execute(sa.select(Unit.id, Unit.code, EventUnit.name).join(EventUnit)
+                                .where(EventUnit.event_id == event.id)
+                                .order_by(EventUnit.name))}
     categories = {str(c.id): Line(str(c.id), c.key, c.name) for c in db.session.scalars(
         sa.select(Category).where(Category.event_id == event.id).order_by(Category.position))}
     stats = Stats(session)
-    for unit_id, category_id, expected, arrived in counts:
+    rows = [(u, c, n, a or 0, 0, 0) for u, c, n, a in counts] + \
+        [(u, c, 0, 0, n, 0) for u, c, n in _excused_counts(session.id)] + \
+        [(u, c, 0, 0, 0, n) for u, c, n in _substituted_counts(event.id, session.id)]
+    for unit_id, category_id, expected, arrived, excused, substituted in rows:
         key = unit_key(unit_id)
         if key not in units:  # guests, or a unit no longer taking part
             units[key] = Line(key, None, GUEST_NAME) if unit_id is None else \
                 _unit_line(unit_id)
-        arrived = arrived or 0
         for line in (units[key], categories.setdefault(str(category_id),
-                                                       Line(str(category_id), None, "?"))):
+                                                       Line(str(category_id), None, "?")),
+                     stats):
             line.expected += expected
             line.arrived += arrived
-        stats.expected += expected
-        stats.arrived += arrived
+            line.excused += excused
+            line.substituted += substituted
     # Units with delegates first, then guests, then units that registered nobody.
     stats.units = sorted(units.values(),
                          key=lambda ln: (not ln.expected, ln.key == GUEST, fold(ln.name)))
     stats.categories = list(categories.values())
+    stats.over = session_over(session.starts_at, session.ends_at, now())
+    for line in (*stats.units, *stats.categories):
+        line.over = stats.over
     return stats
 
 
@@ -157,7 +228,6 @@ def arrivals(event: Event, session: EventSession) -> list[Point]:
 
 def _as_utc(value) -> datetime:
     """MIN/MAX come back raw on SQLite (a string); normalise to an aware datetime."""
-    from datetime import UTC
 
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
@@ -176,8 +246,11 @@ def missing(event: Event, session: EventSession, unit_keys: list[str] | None = N
     """Who is still expected and not arrived, by unit key (``guest`` for guests)."""
     stmt = (expected_select(event.id, session.id, Attendee.id, Attendee.unit_id,
                             Attendee.full_name, Attendee.position, Attendee.workplace,
-                            Attendee.phone, Attendee.seat, Category.name.label("category"))
+                            Attendee.phone, Attendee.seat, Category.name.label("category"),
+                            Excuse.reason.label("excused"))
             .join(Category, Category.id == Attendee.category_id)
+            .outerjoin(Excuse, sa.and_(Excuse.attendee_id == Attendee.id,
+                                       Excuse.session_id == session.id))
             .where(Attendee.id.not_in(arrived_ids(event.id, session.id)))
             .order_by(Attendee.unit_id, Attendee.name_key))
     if unit_keys is not None:
@@ -192,20 +265,28 @@ def missing(event: Event, session: EventSession, unit_keys: list[str] | None = N
         if limit is None or len(people) < limit:
             people.append({"id": row.id, "full_name": row.full_name, "category": row.category,
                            "position": row.position, "workplace": row.workplace,
-                           "phone": row.phone, "seat": row.seat})
+                           "phone": row.phone, "seat": row.seat,
+                           "excused": row.excused or ""})
     return found
+
+
+def _counts(line: Line | Stats) -> dict:
+    """Attendance as offices record it: present, excused, substituted, not yet arrived (while
+    the session has not ended), absent without reason (once it has)."""
+    return {"expected": line.expected, "checked_in": line.arrived, "excused": line.excused,
+            "substituted": line.substituted, "not_yet_arrived": line.not_yet,
+            "absent": line.absent}
 
 
 def stats_json(stats: Stats) -> dict:
     """The stats API's body (and the board's numbers)."""
     return {
         "session": stats.session.key,
-        "expected": stats.expected,
-        "checked_in": stats.arrived,
-        "units": [{"unit": ln.code, "key": ln.key, "name": ln.name, "expected": ln.expected,
-                   "checked_in": ln.arrived} for ln in stats.units],
-        "categories": [{"category": ln.code, "key": ln.key, "name": ln.name,
-                        "expected": ln.expected, "checked_in": ln.arrived}
+        "session_over": stats.over,
+        **_counts(stats),
+        "units": [{"unit": ln.code, "key": ln.key, "name": ln.name, **_counts(ln)}
+                  for ln in stats.units],
+        "categories": [{"category": ln.code, "key": ln.key, "name": ln.name, **_counts(ln)}
                        for ln in stats.categories],
     }
 
@@ -217,37 +298,50 @@ def board_json(event: Event, session: EventSession, expand: list[str]) -> dict:
                          "count": p.count, "cumulative": p.cumulative}
                         for p in arrivals(event, session)]
     data["missing"] = missing(event, session, expand[:50]) if expand else {}
+    data["failed_scans"] = failed.total(session.id)
     data["updated_at"] = local_dt(now(), event.timezone)
     return data
 
 
-def history(event: Event, session: EventSession, limit: int = 200, offset: int = 0,
-            name: str = "") -> list[CheckIn]:
+HISTORY_PER_PAGE = 100
+
+
+def history(event: Event, session: EventSession, name: str = "", page: int = 1) -> Pagination:
     """Check-ins of a session, newest first, undone ones included (the history)."""
     stmt = (sa.select(CheckIn).join(Attendee, Attendee.id == CheckIn.attendee_id)
             .where(CheckIn.event_id == event.id, CheckIn.session_id == session.id)
             .order_by(CheckIn.checked_in_at.desc(), CheckIn.id.desc()))
     for word in fold(name).split()[:5]:
-        stmt = stmt.where(Attendee.name_key.contains(word, autoescape=True))
-    return list(db.session.scalars(stmt.limit(limit).offset(offset)))
+        stmt = stmt.where(contains(Attendee.name_key, word))
+    return db.paginate(stmt, page=page, per_page=HISTORY_PER_PAGE, error_out=False)
 
 
 # --- Excel -----------------------------------------------------------------------------------
+
+#: Per unit as offices record attendance: present, excused, substituted, absent without reason.
+ATTENDANCE_COLUMNS = [
+    Column("Dự kiến", 10, "number"), Column("Đã đến", 10, "number"),
+    Column("Chưa đến", 10, "number"), Column("Vắng có lý do", 12, "number"),
+    Column("Vắng không lý do", 12, "number"), Column("Cử người dự thay", 12, "number"),
+    Column("Tỉ lệ (%)", 10, "number")]
+
+
+def _attendance(line: Line | Stats) -> list[int]:
+    return [line.expected, line.arrived, line.missing, line.excused, line.absent,
+            line.substituted, line.percent]
+
 
 def export_report(event: Event, session: EventSession):
     """The check-in report of one session: per unit expected/arrived/missing, the missing
     names, the arrivals with time/staff/door, and undone check-ins. A spooled file."""
     stats = session_stats(event, session)
     builder = XlsxBuilder(event.timezone)
-    summary = [[i, ln.name, ln.code or "", ln.expected, ln.arrived, ln.missing, ln.percent]
+    summary = [[i, ln.name, ln.code or "", *_attendance(ln)]
                for i, ln in enumerate(stats.units, start=1)]
-    summary.append(["", "Tổng cộng", "", stats.expected, stats.arrived, stats.missing,
-                    stats.percent])
+    summary.append(["", "Tổng cộng", "", *_attendance(stats)])
     builder.add_sheet("Tổng hợp theo đơn vị", [
         Column("STT", 6, "number"), Column("Đơn vị", 42), Column("Mã đơn vị", 16),
-        Column("Dự kiến", 10, "number"), Column("Đã đến", 10, "number"),
-        Column("Chưa đến", 10, "number"), Column("Tỉ lệ (%)", 10, "number")], summary,
-        stt=False)
+        *ATTENDANCE_COLUMNS], summary, stt=False)
     builder.add_sheet("Theo thành phần", [
         Column("Thành phần", 60), Column("Dự kiến", 10, "number"),
         Column("Đã đến", 10, "number"), Column("Chưa đến", 10, "number")],
@@ -256,9 +350,9 @@ def export_report(event: Event, session: EventSession):
     builder.add_sheet("Chưa đến", [
         Column("Đơn vị", 36), Column("Họ và tên", 28), Column("Thành phần", 36),
         Column("Chức vụ", 24), Column("Nơi công tác", 30), Column("Điện thoại", 14),
-        Column("Ghế / khu vực", 14)],
+        Column("Ghế / khu vực", 14), Column("Vắng có lý do", 40, wrap=True)],
         ([names.get(key, ""), p["full_name"], p["category"], p["position"], p["workplace"],
-          p["phone"], p["seat"]]
+          p["phone"], p["seat"], p["excused"]]
          for key, people in missing(event, session).items() for p in people))
     builder.add_sheet("Đã đến", _arrived_columns(), _arrived_rows(event, session))
     builder.add_sheet("Check-in đã hủy", [
@@ -276,9 +370,8 @@ def _arrived_columns() -> list[Column]:
 
 
 def _arrived_rows(event: Event, session: EventSession):
-    from eventapp.checkin.models import Method
-
-    stmt = (sa.select(Unit.name, Attendee.full_name, Category.name, CheckIn.checked_in_at,
+    stmt = (sa.select(name_in_event(event.id, Attendee.unit_id), Attendee.full_name,
+                      Category.name, CheckIn.checked_in_at,
                       User.full_name, User.email, CheckIn.device, CheckIn.method,
                       CheckIn.from_offline_queue)
             .select_from(CheckIn)
@@ -291,7 +384,7 @@ def _arrived_rows(event: Event, session: EventSession):
     for unit, name, category, at, staff, email, device, method, offline in \
             db.session.execute(stmt):
         yield [unit or GUEST_NAME, name, category, at, staff or email or "", device,
-               Method.LABELS.get(method, method), "Có" if offline else ""]
+               Method(method).label, "Có" if offline else ""]
 
 
 def _undone_rows(event: Event, session: EventSession):

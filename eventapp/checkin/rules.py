@@ -26,11 +26,17 @@ class Outcome(enum.StrEnum):
     unknown_code = "unknown_code"
     revoked = "revoked"
     not_invited = "not_invited"
+    #: The delegate's unit sent a substitute (cử người dự thay): this code is revoked.
+    substituted = "substituted"
+    #: The registration waits for the organizer's approval, or was refused (chờ duyệt, bị
+    #: từ chối): the person is not a delegate yet.
+    not_approved = "not_approved"
 
     @property
     def http_status(self) -> int:
         return {"checked_in": 200, "already_checked_in": 200, "unknown_code": 404,
-                "revoked": 409, "not_invited": 409}[self.value]
+                "revoked": 409, "not_invited": 409, "substituted": 409,
+                "not_approved": 409}[self.value]
 
     @property
     def colour(self) -> str:
@@ -41,6 +47,14 @@ class Outcome(enum.StrEnum):
     def message(self) -> str:
         return OUTCOME_MESSAGES[self]
 
+    @property
+    def label(self) -> str:
+        """Short, for the organizer's list of refused scans."""
+        return {"checked_in": "Đã check-in", "already_checked_in": "Đã check-in trước đó",
+                "unknown_code": "Mã không hợp lệ", "revoked": "Mã đã thu hồi",
+                "not_invited": "Không được mời dự phiên", "substituted": "Đã cử người thay",
+                "not_approved": "Chưa được duyệt"}[self.value]
+
 
 OUTCOME_MESSAGES = {
     Outcome.checked_in: "Đã check-in",
@@ -48,6 +62,8 @@ OUTCOME_MESSAGES = {
     Outcome.unknown_code: "Mã không hợp lệ — không có trong danh sách sự kiện này",
     Outcome.revoked: "Mã đã bị thu hồi (đại biểu đã hủy đăng ký)",
     Outcome.not_invited: "Đại biểu không được mời dự phiên này",
+    Outcome.substituted: "Mã đã bị thu hồi: đơn vị đã cử người dự thay",
+    Outcome.not_approved: "Đăng ký của đại biểu chưa được Ban tổ chức duyệt — không check-in",
 }
 
 
@@ -80,13 +96,24 @@ def arrival_time(scanned_at: datetime | None, server_now: datetime,
     The device's scan time is kept from ``OFFLINE_EARLIEST`` before the session starts to
     ``OFFLINE_LATEST`` after the server's now, but never later than the server's now (no
     arrival that has not happened yet). Outside that window the device's clock is wrong:
-    the server's time is recorded and the check-in flagged for review (cần xem lại).
+    the server's time is recorded and the check-in flagged for review (cần xem lại). Such
+    an "out-of-window" scan is still an arrival, not a failed scan (README, failed scans).
     """
     if scanned_at is None:
         return server_now, False
     if not session_starts_at - OFFLINE_EARLIEST <= scanned_at <= server_now + OFFLINE_LATEST:
         return server_now, True
     return min(scanned_at, server_now), False
+
+
+#: How long a session without an end time is taken to last.
+SESSION_WITHOUT_END = timedelta(hours=4)
+
+
+def session_over(starts_at: datetime, ends_at: datetime | None, at: datetime) -> bool:
+    """Whether the session has ended at ``at`` (its end, else its start + 4 hours): only
+    then is a delegate who has not come "vắng không lý do"; before, they are "chưa đến"."""
+    return at >= (ends_at or starts_at + SESSION_WITHOUT_END)
 
 
 def default_session(sessions: Sequence, server_now: datetime, *,
@@ -96,7 +123,7 @@ def default_session(sessions: Sequence, server_now: datetime, *,
     """
     ordered = sorted(sessions, key=lambda s: s.starts_at)
     for s in ordered:
-        end = s.ends_at or s.starts_at + timedelta(hours=4)
+        end = s.ends_at or s.starts_at + SESSION_WITHOUT_END
         if s.starts_at - lead <= server_now <= end:
             return s
     upcoming = [s for s in ordered if s.starts_at > server_now]

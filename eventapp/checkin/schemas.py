@@ -103,7 +103,7 @@ class AttendeeCard(Schema):
 
 class CheckinResult(Schema):
     """One scan's answer: ``result`` is checked_in, already_checked_in, unknown_code,
-    revoked or not_invited."""
+    revoked, substituted or not_invited."""
 
     result = fields.String(required=True)
     message = fields.String()
@@ -116,20 +116,60 @@ class CheckinResult(Schema):
     device = fields.String()
     from_offline_queue = fields.Boolean()
     checkin_id = fields.Integer()
+    replacement = fields.Dict(metadata={"description": "substituted: {\"full_name\": …} of "
+                                                       "who was sent in the delegate's place."})
 
 
-class StatsLine(Schema):
+class StatsCounts(Schema):
+    """The counts of a session or of one of its lines."""
+
+    expected = fields.Integer()
+    checked_in = fields.Integer(metadata={"description": "Present (đã đến)."})
+    excused = fields.Integer(metadata={"description": "Excused (vắng có lý do), not arrived."})
+    substituted = fields.Integer(metadata={"description": "Delegates replaced by a substitute "
+                                                          "(the substitutes are expected)."})
+    not_yet_arrived = fields.Integer(metadata={
+        "description": "Not arrived, no reason given, the session not over (chưa đến)."})
+    absent = fields.Integer(metadata={"description": "Not arrived, no reason given, the "
+                                                     "session over (vắng không lý do)."})
+
+
+class StatsLine(StatsCounts):
     unit = fields.String(allow_none=True)
     category = fields.String(allow_none=True)
     key = fields.String()
     name = fields.String()
-    expected = fields.Integer()
-    checked_in = fields.Integer()
 
 
-class StatsResult(Schema):
+class StatsResult(StatsCounts):
     session = fields.String()
-    expected = fields.Integer()
-    checked_in = fields.Integer()
+    session_over = fields.Boolean(metadata={"description": "The session has ended: delegates "
+                                                           "not arrived count as absent."})
     units = fields.List(fields.Nested(StatsLine))
     categories = fields.List(fields.Nested(StatsLine))
+
+
+class FailedQuery(Schema):
+    """``GET /api/v1/events/<slug>/checkin/failed?session=<key>``."""
+
+    session = fields.String(required=True, validate=[length(SESSION_KEY_LENGTH), not_blank])
+
+
+class FailedScanLine(Schema):
+    at = fields.String(metadata={"description": "When it was scanned, ISO-8601 UTC."})
+    device = fields.String(metadata={"description": "Door or device label."})
+    staff = fields.String(metadata={"description": "Staff account that scanned."})
+    result = fields.String(metadata={"description": "unknown_code, revoked, not_invited, …"})
+    fingerprint = fields.String(metadata={
+        "description": "First 6 hex characters of the code's SHA-256 fingerprint (as in the "
+                       "scanner's offline table); never the code."})
+
+
+class FailedResult(Schema):
+    """Refused scans of a session, newest first: at most the first 1000 are stored,
+    ``total`` counts every one."""
+
+    session = fields.String()
+    total = fields.Integer()
+    stored = fields.Integer()
+    scans = fields.List(fields.Nested(FailedScanLine))

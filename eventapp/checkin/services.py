@@ -19,6 +19,7 @@ from typing import NamedTuple, Protocol
 
 from eventapp import audit
 from eventapp.accounts.models import User
+from eventapp.checkin import failed
 from eventapp.checkin.models import CheckIn, Method
 from eventapp.checkin.queries import (
     BY_ID,
@@ -31,9 +32,16 @@ from eventapp.checkin.queries import (
     find_session,
     insert_checkin,
     lookup_one,
+    replacement_name,
     run_core,
 )
-from eventapp.checkin.rules import Outcome, arrival_time, clean_label, extract_code
+from eventapp.checkin.rules import (
+    MAX_CODE_LENGTH,
+    Outcome,
+    arrival_time,
+    clean_label,
+    extract_code,
+)
 from eventapp.clock import now
 from eventapp.database import has_written, lock, write_lock
 from eventapp.errors import Conflict, Invalid, NotFound
@@ -61,6 +69,7 @@ class ScanResult(NamedTuple):
     device: str = ""
     checkin_id: int | None = None
     from_offline_queue: bool = False
+    replacement: str | None = None  # the substitute's name, for a ``substituted`` code
 
     @property
     def http_status(self) -> int:
@@ -80,6 +89,8 @@ class ScanResult(NamedTuple):
             data["device"] = self.device
             data["from_offline_queue"] = self.from_offline_queue
             data["checkin_id"] = self.checkin_id
+        if self.replacement is not None:
+            data["replacement"] = {"full_name": self.replacement}
         return data
 
 
@@ -118,10 +129,11 @@ def scan(slug: str, session_key: str, raw_code: str, *, staff: Staff | None,
     event, a forged one and garbage are all ``unknown_code``. An unknown event is a 404
     and an unknown session a 422 — worked out only when the read finds nothing.
     """
-    parts = split_code(extract_code(raw_code))
+    code = extract_code(raw_code)
+    parts = split_code(code)
     params = {"slug": slug, "session_key": session_key, "nonce": parts[0] if parts else ""}
+    who = _who(staff)  # read before the ORM transaction ends and expires ``staff``
     if parts:
-        who = _who(staff)  # read before the ORM transaction ends and expires ``staff``
         _end_orm_transaction()
         connection = request_connection()
         row = SCAN.first(connection, params)
@@ -131,11 +143,29 @@ def scan(slug: str, session_key: str, raw_code: str, *, staff: Staff | None,
             if offline is None:
                 offline = scanned_at is not None
             values = _values(ctx, row, Method.scan, device, scanned_at, scan_id, offline)
-            return (_answer_without_insert(ctx, row, scan_id)
-                    or _insert(connection, ctx, row, SCAN, params, values))
+            refused = _answer_without_insert(ctx, row, scan_id)
+            if refused is None:
+                return _insert(connection, ctx, row, SCAN, params, values)
+            if refused.http_status >= 400:
+                _log_refusal(refused, ctx, values["checked_in_at"], device, code)
+            return refused
     event = find_event_for_staff(slug)
-    find_session(event, session_key)
-    return ScanResult(Outcome.unknown_code, event.timezone)
+    session = find_session(event, session_key)
+    ctx = _Context(event.id, session.id, event.timezone, session.starts_at, *who)
+    result = ScanResult(Outcome.unknown_code, event.timezone)
+    at = arrival_time(scanned_at, now(), session.starts_at)[0]
+    _log_refusal(result, ctx, at, device, code or clean(raw_code or "")[:MAX_CODE_LENGTH])
+    return result
+
+
+def _log_refusal(result: ScanResult, ctx: _Context, at: datetime, device: str,
+                 code: str | None) -> None:
+    """Record a refused scan in the failed-scan log (``checkin.failed``), committed on the
+    scan's own connection whatever the request does next."""
+    _end_orm_transaction()
+    failed.record(request_connection(), result.outcome, event_id=ctx.event_id,
+                  session_id=ctx.session_id, at=at, device=device, staff_id=ctx.staff_id,
+                  code=code)
 
 
 def check_in_code(event: EventLike, session: SessionLike, raw_code: str,
@@ -154,7 +184,7 @@ def check_in_attendee(event: Event, session: SessionLike, attendee_id: int, *,
     if len(note) > 500:
         raise Invalid({"note": "Ghi chú tối đa 500 ký tự."})
     params = {"session_id": ctx.session_id, "event_id": ctx.event_id, "key": attendee_id}
-    if method == Method.manual:
+    if method in (Method.manual, Method.walk_in):
         row = run_core(lookup_one("id"), params).first()
         if row is None:
             return ScanResult(Outcome.unknown_code, ctx.tz)
@@ -194,12 +224,23 @@ def _end_orm_transaction() -> None:
 def _answer_without_insert(ctx: _Context, row, scan_id: str | None) -> ScanResult | None:
     """Revoked, not invited or already checked in; None if the person may come in now."""
     if row.status != AttendeeStatus.active:
-        return ScanResult(Outcome.revoked, ctx.tz, card_of(row))
+        return _revoked(ctx, row)
     if not row.invited:
         return ScanResult(Outcome.not_invited, ctx.tz, card_of(row))
     if row.checkin_id is not None:
         return _existing(ctx, row, scan_id)
     return None
+
+
+def _revoked(ctx: _Context, row) -> ScanResult:
+    """A cancelled or substituted delegate's code, or a registration not approved; the
+    refusal path alone asks for the substitute's name."""
+    if row.status == AttendeeStatus.substituted:
+        return ScanResult(Outcome.substituted, ctx.tz, card_of(row),
+                          replacement=replacement_name(row.id))
+    if row.status in (AttendeeStatus.pending, AttendeeStatus.rejected):
+        return ScanResult(Outcome.not_approved, ctx.tz, card_of(row))
+    return ScanResult(Outcome.revoked, ctx.tz, card_of(row))
 
 
 def _values(ctx: _Context, row, method: str, device: str, scanned_at: datetime | None,
@@ -231,10 +272,11 @@ def _insert(connection: PooledConnection, ctx: _Context, row, read: Prepared, pa
         inserted = insert_checkin(connection.dialect.name).first(connection, values)
         if inserted is not None:
             return _checked_in(ctx, row, values, inserted.id)
-        # Another door won the race: read its (committed) row.
+        # Another door won the race, or the code was revoked meanwhile: read why.
         winner = read.first(connection, params)
-        if winner is not None and winner.checkin_id is not None:
-            return _existing(ctx, winner, values["scan_id"])
+        if winner is not None and (refused := _answer_without_insert(ctx, winner,
+                                                                     values["scan_id"])):
+            return refused
     raise Conflict("Check-in đang bị thay đổi đồng thời; vui lòng quét lại.", code="busy")
 
 
@@ -246,12 +288,15 @@ def _insert_audited(ctx: _Context, row, params: dict, values: dict) -> ScanResul
     new_id = db.session.execute(statement, values).scalar()
     if new_id is None:  # someone checked the person in since the read
         winner = run_core(lookup_one("id"), params).first()
-        if winner is not None and winner.checkin_id is not None:
-            return _existing(ctx, winner, values["scan_id"])
+        if winner is not None and (refused := _answer_without_insert(ctx, winner,
+                                                                     values["scan_id"])):
+            return refused
         raise Conflict("Check-in đang bị thay đổi đồng thời; vui lòng thử lại.", code="busy")
     note = values["note"]
-    audit.record("checkin.manual", obj=db.session.get(CheckIn, new_id), event_id=ctx.event_id,
-                 summary=f"Check-in thủ công: {row.full_name}" + (f" — {note}" if note else ""),
+    how = "thủ công" if values["method"] == Method.manual else "khách đăng ký tại cửa"
+    audit.record(f"checkin.{values['method']}", obj=db.session.get(CheckIn, new_id),
+                 event_id=ctx.event_id,
+                 summary=f"Check-in {how}: {row.full_name}" + (f" — {note}" if note else ""),
                  after={"checkin_id": new_id, "attendee_id": row.id,
                         "session_id": ctx.session_id, "note": note})
     db.session.flush()

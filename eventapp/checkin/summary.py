@@ -1,5 +1,9 @@
 """The unit home page's check-in line: once doors open, how many of the unit's delegates
-have arrived and who is still missing, so the unit can call them."""
+have arrived and who is still missing, so the unit can call them.
+
+The line says what it counts: "đã đến / dự kiến" of one named session (the latest with
+check-ins), each session's own figures below it; registration's line beside it counts people
+("N đại biểu đã đăng ký"), so neither reads as the other's total."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from eventapp.checkin import reports
 from eventapp.checkin.models import CheckIn
 from eventapp.events.summaries import Summary
 from eventapp.extensions import db
+from eventapp.formatting import number
 from eventapp.registration.models import Attendee
 
 MAX_NAMES = 10
@@ -20,7 +25,7 @@ def checkin_summary(event, unit) -> Summary | None:
         sa.select(CheckIn.session_id).where(CheckIn.event_id == event.id).distinct()))
     if not started:
         return None
-    details, expected_total, arrived_total = [], 0, 0
+    details, latest = [], None
     for session in event.sessions:
         if session.id not in started:
             continue
@@ -31,18 +36,25 @@ def checkin_summary(event, unit) -> Summary | None:
         arrived = arrived or 0
         if not expected:
             continue
-        expected_total += expected
-        arrived_total += arrived
+        latest = (session, arrived, expected)
         names = reports.missing(event, session, [str(unit.id)], limit=MAX_NAMES) \
             .get(str(unit.id), [])
-        line = f"{session.name[:60]}: {arrived}/{expected} đã đến"
+        line = f"{session.name[:60]}: {number(arrived)}/{number(expected)} đã đến / dự kiến"
         if names:
             more = expected - arrived - len(names)
             line += "; chưa đến: " + ", ".join(p["full_name"] for p in names) + \
                 (f" và {more} người khác" if more > 0 else "")
         details.append(line)
-    if not expected_total:
+    if latest is None:
         return None
+    # One session's figures, named: a sum over sessions counts a delegate once per session
+    # and would sit beside "N đại biểu đã đăng ký" as if both counted people.
+    session, arrived, expected = latest
     return Summary(title="Đại biểu đã đến (check-in tại hội trường)",
-                   status=f"{arrived_total}/{expected_total} đã đến",
-                   done=arrived_total >= expected_total, details=details)
+                   status=f"{number(arrived)}/{number(expected)} đã đến / dự kiến — "
+                          f"{short(session.name)}",
+                   done=arrived >= expected, details=details)
+
+
+def short(name: str, limit: int = 40) -> str:
+    return name if len(name) <= limit else name[:limit - 1].rstrip() + "…"

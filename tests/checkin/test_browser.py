@@ -4,12 +4,7 @@ the live board. Screenshots go to tests/artifacts/checkin-*.png."""
 
 from __future__ import annotations
 
-import os
 import random
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -58,10 +53,31 @@ def scan(page, code):
     page.press("#ci-code", "Enter")
 
 
-def result(page, expected):
+def result(page, expected, timeout: int = 5_000):
     locator = page.locator(f"#ci-result[data-result='{expected}']")
-    locator.wait_for(state="visible", timeout=5_000)
+    locator.wait_for(state="visible", timeout=timeout)
     return locator.inner_text()
+
+
+def watch_time_to_result(page, expected: str) -> None:
+    """Time, in the page and with its clock, from the scan's Enter key to the frame that shows
+    result ``expected`` (``window.__timeToResult``, a promise of milliseconds). The server's
+    answer and the page's work are inside the figure; Playwright's round trips and polling,
+    which a loaded machine stretches, are not."""
+    page.evaluate("""(expected) => {
+        const box = document.getElementById("ci-result");
+        let pressed = null;
+        window.__timeToResult = new Promise((resolve) => {
+            document.addEventListener("keydown", (event) => {
+                if (event.key === "Enter" && pressed === null) { pressed = performance.now(); }
+            }, {capture: true});
+            new MutationObserver(() => {
+                if (pressed !== null && !box.hidden && box.dataset.result === expected) {
+                    requestAnimationFrame(() => resolve(performance.now() - pressed));
+                }
+            }).observe(box, {attributes: true, attributeFilter: ["hidden", "data-result"]});
+        });
+    }""", expected)
 
 
 def test_scanner_at_360px_green_then_amber_then_red(
@@ -71,10 +87,11 @@ def test_scanner_at_360px_green_then_amber_then_red(
     assert phone.evaluate("document.activeElement.id") == "ci-code"  # ready for the scanner
     phone.screenshot(path=str(artifacts / "checkin-scanner-360-ready.png"))
 
-    started = time.monotonic()
+    watch_time_to_result(phone, "checked_in")
     scan(phone, "  " + code_of(people["an"]) + " ")
     text = result(phone, "checked_in")
-    assert time.monotonic() - started < 1.0
+    elapsed_ms = phone.evaluate("window.__timeToResult")
+    assert elapsed_ms < 1000, f"{elapsed_ms:.0f} ms from the scan to the green result"
     for expected in ("Đã check-in", "Nguyễn Văn Ấn", "Huyện đoàn Ba Tri",
                      "Giáo viên Tổng phụ trách Đội", "A12"):
         assert expected in text
@@ -161,10 +178,14 @@ def test_camera_scans_a_printed_qr_code(live_server, chromium, users, people, co
         open_scanner(page, live_server, users["checkin"], device="Cửa camera")
         page.click("button[data-mode='camera']")
         page.click("#ci-camera-toggle")
-        text = result(page, "checked_in")
+        # Decoding camera frames is CPU-bound: on a loaded CI machine the first readable frame
+        # can take several seconds (typed scans keep the 5 s bound).
+        text = result(page, "checked_in", timeout=40_000)
         assert "Lê Quốc Cường" in text and "Huyện đoàn Bình Đại" in text
         engine = page.evaluate("document.body.dataset.cameraEngine")
         assert engine in ("zxing", "native")
+        # Whichever reader decodes, staff read what to do, not the name of a library.
+        assert page.inner_text("#ci-camera-msg") == "Đang quét: đưa mã QR vào khung hình."
         page.screenshot(path=str(artifacts / "checkin-scanner-360-camera.png"))
         # The code stays in front of the camera: one check-in, not a stream of repeats.
         page.wait_for_function("() => Number(document.body.dataset.ignoredRepeats) >= 3")
@@ -269,66 +290,19 @@ def test_the_page_reads_codes_with_the_servers_rule(live_server, page, users, pe
 
 # --- Offline: the server really stops and restarts on the same port ---------------------------
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class ServerProcess:
-    """The app in its own process (``flask run``) on a fixed port, so it can be killed."""
-
-    def __init__(self, app, port: int, log: Path):
-        self.port, self.log = port, log
-        self.env = {**os.environ,
-                    "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-                    "SECRET_KEY": app.config["SECRET_KEY"],
-                    "EVENTAPP_INSTANCE_PATH": app.instance_path}
-        self.proc = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        handle = self.log.open("ab")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "eventapp", "run", "--port",
-             str(self.port), "--no-reload", "--no-debugger", "--with-threads"],
-            env=self.env, stdout=handle, stderr=handle, cwd=Path(__file__).parents[2])
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=1):
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("server did not start: " + self.log.read_text()[-2000:])
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=10)
-
-
-@pytest.fixture
-def server(app, tmp_path):
-    proc = ServerProcess(app, _free_port(), tmp_path / "server.log")
-    proc.start()
-    yield proc
-    proc.stop()
-
-
 def test_offline_scans_are_queued_while_the_server_is_stopped_and_synced_after_restart(
-        server, phone, users, event, people, code_of, artifacts):
+        stoppable_server, phone, users, event, people, code_of, artifacts):
+    server = stoppable_server
     open_scanner(phone, server.url, users["checkin"], device="Cửa 3")
     server.stop()
     with pytest.raises(OSError):
         urllib.request.urlopen(server.url + "/healthz", timeout=1)
 
-    scanned = datetime.now(UTC)
+    # The scan's time lies between these two (a busy machine may take seconds to press Enter).
+    scanned_before = datetime.now(UTC)
     scan(phone, code_of(people["an"]))
     text = result(phone, "queued")
+    scanned_after = datetime.now(UTC)
     assert "Hợp lệ — chờ đồng bộ" in text and "Nguyễn Văn Ấn" in text
     # Meanwhile another door, still online, checks in Trần Thị Bình.
     services.check_in_attendee(event, event.session_by_key("doi-thoai"), people["binh"].id,
@@ -349,7 +323,7 @@ def test_offline_scans_are_queued_while_the_server_is_stopped_and_synced_after_r
     assert db.session.scalar(sa.select(sa.func.count(CheckIn.id))) == 1  # only Cửa 2's
 
     # The queued scan is over 2 s old when it is synced (its own time must be kept).
-    phone.wait_for_function("t => Date.now() > t", arg=(scanned.timestamp() + 2) * 1000)
+    phone.wait_for_function("t => Date.now() > t", arg=(scanned_after.timestamp() + 2) * 1000)
     server.start()
     phone.wait_for_selector("#ci-queue[hidden]", state="attached", timeout=20_000)
     phone.wait_for_selector("#ci-net[data-online='1']", state="attached")
@@ -363,7 +337,8 @@ def test_offline_scans_are_queued_while_the_server_is_stopped_and_synced_after_r
     assert len(rows) == 2
     an = rows[people["an"].id]
     assert an.from_offline_queue and an.device == "Cửa 3" and an.staff_id == users["checkin"].id
-    assert abs(an.checked_in_at - scanned) < timedelta(seconds=2)  # the original scan time
+    slack = timedelta(seconds=1)  # the browser's and the server's clocks, milliseconds kept
+    assert scanned_before - slack <= an.checked_in_at <= scanned_after + slack  # its own time
     assert an.recorded_at - an.checked_in_at > timedelta(seconds=2)  # sent after the restart
     assert rows[people["binh"].id].device == "Cửa 2"  # the first recorded check-in stands
     assert not phone.errors

@@ -98,7 +98,8 @@ def test_outcome_statuses_and_colours():
     table = {o.value: (o.http_status, o.colour) for o in rules.Outcome}
     assert table == {"checked_in": (200, "green"), "already_checked_in": (200, "amber"),
                      "unknown_code": (404, "red"), "revoked": (409, "red"),
-                     "not_invited": (409, "red")}
+                     "not_invited": (409, "red"), "substituted": (409, "red"),
+                     "not_approved": (409, "red")}
 
 
 def test_arrival_series_fills_gaps():
