@@ -1,5 +1,6 @@
-"""Shared by bench scripts and the reliability tests: a scratch database, a real gunicorn
-serving the app on a free loopback port, and an event with many units and API tokens.
+"""Shared by bench scripts and the tests: a scratch database, a server process (gunicorn or
+``flask run``) that binds a free loopback port itself and reports it, and an event with
+many units and API tokens.
 
 Only loopback addresses are used; every loop is bounded.
 """
@@ -8,15 +9,17 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,12 +27,6 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextlib.contextmanager
@@ -76,6 +73,43 @@ def make_app(env: dict, **config):
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+@contextlib.contextmanager
+def in_process_app(pg_url: str | None):
+    """The app over a new, migrated scratch database, its context pushed, for benches that
+    time the server's work in this process (the test client); yields ``(app, database_url)``."""
+    from eventapp import create_app
+    from eventapp.cli import upgrade_schema
+
+    with tempfile.TemporaryDirectory() as tmp, scratch_database(pg_url, Path(tmp)) as url:
+        os.environ["EVENTAPP_INSTANCE_PATH"] = str(Path(tmp) / "instance")
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-" + "x" * 32,
+                          "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+                          "RATELIMIT_ENABLED": False})
+        with app.app_context():
+            upgrade_schema()
+            yield app, url
+
+
+def demo_definition() -> dict:
+    """The demo event's definition (``eventapp/events/demo_event.json``)."""
+    import json
+    from importlib import resources
+
+    return json.loads(resources.files("eventapp.events").joinpath("demo_event.json")
+                      .read_text("utf-8"))
+
+
+def demo_event(**changes):
+    """Import the demo event with ``changes`` (another ``slug``; ``units=[]`` for an event
+    of seeded units only) and commit; returns the event."""
+    from eventapp.events.services import import_event
+    from eventapp.extensions import db
+
+    event = import_event({**demo_definition(), **changes})
+    db.session.commit()
+    return event
 
 
 #: The password of every account ``seed_surge_event`` makes (``<code>@surge.vn``).
@@ -127,41 +161,115 @@ def seed_surge_event(app, units: int, *, slug: str = "surge", questions_max: int
     return tokens
 
 
+class ServerProcess:
+    """A server in a process of its own (gunicorn, ``flask run``) that binds its port itself.
+
+    The first start asks for port 0: the kernel picks a free port as the server binds it,
+    and the server reports it in its log (``Listening at:`` / ``Running on``), so no other
+    process can take the port between a test choosing it and the server binding it. A
+    restart binds the same port again (a page's origin must not change), retrying while it
+    is still being released. ``command(port)`` gives the argv; output goes to ``log``.
+    """
+
+    LISTENING = re.compile(r"(?:Listening at: |Running on )http://127\.0\.0\.1:(\d+)")
+
+    def __init__(self, command: Callable[[int], list[str]], env: dict, log: Path):
+        self.command, self.env, self.log = command, env, log
+        self.port = 0
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def output(self, offset: int = 0) -> str:
+        with self.log.open("rb") as handle:
+            handle.seek(offset)
+            return handle.read().decode(errors="replace")
+
+    def start(self, timeout: float = 60) -> ServerProcess:
+        deadline = time.monotonic() + timeout
+        while True:
+            offset = self.log.stat().st_size if self.log.exists() else 0
+            with self.log.open("ab") as out:
+                self.proc = subprocess.Popen(self.command(self.port), cwd=ROOT, env=self.env,
+                                             stdout=out, stderr=subprocess.STDOUT,
+                                             start_new_session=True)
+            if self._wait_listening(offset, deadline):
+                wait_until_up(self.url, self.proc, deadline - time.monotonic())
+                return self
+            # Only a restart on a known port lands here: its old socket is not free yet.
+
+    def _wait_listening(self, offset: int, deadline: float) -> bool:
+        """Wait for the log to say the server listens; False if the port was still taken."""
+        while time.monotonic() < deadline:
+            output = self.output(offset)
+            found = self.LISTENING.search(output)
+            if found:
+                self.port = int(found.group(1))
+                return True
+            if self.proc.poll() is not None:
+                if self.port and "Address already in use" in output:
+                    return False
+                raise RuntimeError(f"server exited:\n{output[-3000:]}")
+            time.sleep(0.05)  # polling the log, bounded by the deadline
+        raise RuntimeError(f"server did not listen in time:\n{self.output(offset)[-3000:]}")
+
+    def stop(self) -> None:
+        if self.proc:
+            stop_process(self.proc)
+
+
+def stop_process(proc: subprocess.Popen) -> None:
+    """SIGTERM (a graceful stop), then SIGKILL to the whole process group (started with
+    ``start_new_session=True``)."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+
+def gunicorn_command(*options: str) -> Callable[[int], list[str]]:
+    """argv of ``gunicorn "eventapp:create_app()"`` with the project's gunicorn.conf.py, bound
+    to loopback ``port`` (0: any free port) and logging at info, where it says the port."""
+    def command(port: int) -> list[str]:
+        return [GUNICORN, "-c", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}",
+                "--log-level", "info", *options, "eventapp:create_app()"]
+
+    return command
+
+
 @contextlib.contextmanager
 def gunicorn(env: dict, *, workers: int = 4, threads: int = 4, timeout: int = 60):
     """gunicorn serving ``eventapp:create_app()`` on a free loopback port; yields
     ``(base_url, process)``. Stopped (SIGTERM, then SIGKILL) on exit."""
-    port = free_port()
-    run_env = dict(env, GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS=str(workers),
-                   GUNICORN_THREADS=str(threads), GUNICORN_TIMEOUT=str(timeout))
-    process = subprocess.Popen([GUNICORN, "-c", str(ROOT / "gunicorn.conf.py"),
-                                "eventapp:create_app()"], cwd=ROOT, env=run_env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(base, process)
-        yield base, process
-    finally:
-        process.send_signal(signal.SIGTERM)
+    run_env = dict(env, GUNICORN_WORKERS=str(workers), GUNICORN_THREADS=str(threads),
+                   GUNICORN_TIMEOUT=str(timeout))
+    with tempfile.TemporaryDirectory() as folder:
+        server = ServerProcess(gunicorn_command(), run_env, Path(folder) / "gunicorn.log")
         try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+            server.start()
+            yield server.url, server.proc
+        finally:
+            server.stop()
 
 
 def wait_until_up(base: str, process: subprocess.Popen, seconds: float = 30) -> None:
+    """Poll ``/healthz`` until it answers 200 (bounded); fail if the process exits."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError("gunicorn exited: " + process.stderr.read().decode()[-2000:])
+            raise RuntimeError(f"server exited with {process.returncode}")
         try:
             with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
                 if response.status == 200:
                     return
         except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer /healthz in time")
+            time.sleep(0.1)
+    raise RuntimeError(f"{base} did not answer /healthz in time")
 
 
 def worker_pids(master_pid: int) -> list[int]:
@@ -194,8 +302,6 @@ class Browserless:
             return response.read().decode()
 
     def csrf(self, path: str) -> str:
-        import re
-
         return re.search(r'name="csrf-token" content="([^"]+)"', self.get(path)).group(1)
 
     def post(self, path: str, fields: dict, files: dict | None = None, timeout: float = 120):

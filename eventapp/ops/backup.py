@@ -41,6 +41,7 @@ from eventapp.ops.dbinfo import (
     tables_with_rows,
     unknown_revisions,
 )
+from eventapp.registration import codes
 
 SQLITE_FILE = "database.sqlite"
 PG_FILE = "database.dump"
@@ -62,7 +63,6 @@ class CodeKey:
 
 def code_key_of(app) -> CodeKey:
     """The check-in code key of ``app``, and where it comes from."""
-    from eventapp.registration import codes
 
     with app.app_context():
         key = codes.code_key()

@@ -6,8 +6,11 @@ import sys
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
 from flask import Blueprint, current_app
 
+from eventapp import config, create_app
+from eventapp.cli import upgrade_schema
 from eventapp.extensions import db
 from eventapp.ops import backup as backups
 from eventapp.ops import copydb
@@ -65,8 +68,6 @@ def restore_command(source: Path, force: bool, accept_new_code_key: bool):
 
     Stop the app (gunicorn) first. Refuses a target that holds data unless --force.
     """
-    from eventapp.cli import upgrade_schema
-
     try:
         done = backups.restore(db.engine, _uploads(), source, force=force,
                                code_key=backups.code_key_of(current_app),
@@ -106,10 +107,6 @@ def copy_db_command(target_url: str):
     The target is migrated first; the copy is one transaction, checked row by row count.
     Copy the uploads folder separately (or point EVENTAPP_UPLOAD_FOLDER at it).
     """
-    import sqlalchemy as sa
-
-    from eventapp import config
-
     try:
         url = config.normalise_database_url(target_url)
         if kind_of(url) != "postgresql":
@@ -135,9 +132,6 @@ def copy_db_command(target_url: str):
 
 def _migrate(url: str) -> None:
     """Bring the target's schema to the newest revision, with an app bound to it."""
-    from eventapp import create_app
-    from eventapp.cli import upgrade_schema
-
     other = create_app({"SQLALCHEMY_DATABASE_URI": url,
                         "SECRET_KEY": current_app.config["SECRET_KEY"]})
     with other.app_context():

@@ -18,6 +18,7 @@ from eventapp.ops.dbinfo import (
     kind_of,
     revisions,
     row_counts,
+    seeded_tables,
     table_names,
     tables_with_rows,
 )
@@ -59,6 +60,9 @@ def copy_database(source: Engine, target: Engine, metadata: sa.MetaData,
                            + ", ".join(skipped) + ". Không chép để tránh mất dữ liệu.")
         expected = row_counts(s_conn, [t.name for t in tables])
         with t_conn.begin():
+            # The target's seeded rows (its migrations' defaults) give way to the source's.
+            for table in reversed([t for t in tables if t.name in seeded_tables()]):
+                t_conn.execute(table.delete())
             for table in tables:
                 copied[table.name] = _copy_table(s_conn, t_conn, table)
                 if progress:

@@ -9,6 +9,8 @@ import shutil
 from pathlib import Path
 
 import sqlalchemy as sa
+from alembic.config import Config
+from alembic.script import ScriptDirectory
 
 VERSION_TABLE = "alembic_version"
 
@@ -52,10 +54,19 @@ def revisions(conn: sa.Connection) -> list[str]:
     return sorted(conn.scalars(sa.text(f"SELECT version_num FROM {VERSION_TABLE}")))
 
 
+def seeded_tables() -> set[str]:
+    """Tables the migrations fill with reference rows (``info={"seeded": True}`` on the
+    model, e.g. the default unit kinds): a database holding only those is still empty."""
+    from eventapp.extensions import db  # the models' metadata, not the database's
+
+    return {t.name for t in db.metadata.tables.values() if t.info.get("seeded")}
+
+
 def tables_with_rows(conn: sa.Connection) -> list[str]:
-    """Tables holding data (the schema's own version table does not count)."""
-    return [name for name, count in row_counts(conn).items()
-            if count and name != VERSION_TABLE]
+    """Tables holding data (the schema's own version table and the migrations' seeded
+    reference tables do not count)."""
+    ignored = {VERSION_TABLE, *seeded_tables()}
+    return [name for name, count in row_counts(conn).items() if count and name not in ignored]
 
 
 def pg_command(tool: str, url: sa.URL | str) -> tuple[list[str], dict[str, str]]:
@@ -77,8 +88,6 @@ def pg_command(tool: str, url: sa.URL | str) -> tuple[list[str], dict[str, str]]
 
 def unknown_revisions(revs: list[str]) -> list[str]:
     """Those of ``revs`` this version of the program does not know (a newer backup)."""
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
 
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parents[1] / "migrations"))

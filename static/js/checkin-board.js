@@ -5,6 +5,7 @@
   var cfg = JSON.parse(document.getElementById("board-config").textContent);
   var expanded = {};
   var chart = null;
+  var over = true;  // the session has ended: not arrived is "vắng không lý do"
   var $ = function (id) { return document.getElementById(id); };
 
   function node(tag, cls, text) {
@@ -13,10 +14,12 @@
     if (text !== undefined) { n.textContent = String(text); }
     return n;
   }
+  var number = window.eventapp.number;
   function percent(part, whole) { return whole ? Math.round(part * 100 / whole) : 0; }
-  function progress(arrived, expected) {
+  function progress(arrived, expected, label) {
     var wrap = node("div", "progress");
     wrap.setAttribute("role", "progressbar");
+    wrap.setAttribute("aria-label", label);
     wrap.setAttribute("aria-valuenow", arrived);
     wrap.setAttribute("aria-valuemax", expected);
     var bar = node("div", "progress-bar " + (arrived >= expected ? "bg-success" : "bg-warning"));
@@ -24,26 +27,28 @@
     wrap.appendChild(bar);
     return wrap;
   }
-  function cell(text, cls) { return node("td", cls || "text-end", text); }
+  function cell(count, cls) { return node("td", cls || "text-end", number(count)); }
 
   function renderUnits(data) {
     var body = $("b-units").querySelector("tbody");
     body.textContent = "";
     data.units.forEach(function (u) {
-      var missing = u.expected - u.checked_in;
       var row = node("tr", "ci-unit-row" + (u.expected ? "" : " ci-empty"));
       row.setAttribute("data-unit", u.key);
-      row.setAttribute("aria-expanded", expanded[u.key] ? "true" : "false");
       var name = node("td");
       var toggle = node("button", "btn btn-link p-0 text-start ci-toggle", u.name);
       toggle.type = "button";
+      toggle.setAttribute("aria-expanded", expanded[u.key] ? "true" : "false");
       name.appendChild(toggle);
       row.appendChild(name);
       row.appendChild(cell(u.expected));
       row.appendChild(cell(u.checked_in));
-      row.appendChild(cell(missing, "text-end" + (missing ? " fw-bold text-danger" : "")));
+      row.appendChild(cell(u.excused));
+      row.appendChild(cell(u.substituted, "text-end text-muted"));
+      row.appendChild(over ? cell(u.absent, "text-end" + (u.absent ? " fw-bold text-danger" : ""))
+                           : cell(u.not_yet_arrived));
       var bar = node("td");
-      if (u.expected) { bar.appendChild(progress(u.checked_in, u.expected)); }
+      if (u.expected) { bar.appendChild(progress(u.checked_in, u.expected, u.name)); }
       row.appendChild(bar);
       body.appendChild(row);
       if (expanded[u.key]) { body.appendChild(missingRow(u, data.missing[u.key] || [])); }
@@ -53,7 +58,7 @@
     var row = node("tr", "ci-missing-row");
     row.setAttribute("data-missing-for", unit.key);
     var td = node("td");
-    td.colSpan = 5;
+    td.colSpan = 7;
     if (!people.length) {
       td.appendChild(node("span", "text-success small", "Đã đến đủ."));
     } else {
@@ -104,13 +109,23 @@
     chart.update();
   }
   function render(data) {
-    $("b-arrived").textContent = data.checked_in;
-    $("b-expected").textContent = data.expected;
-    $("b-missing").textContent = data.expected - data.checked_in;
+    $("b-arrived").textContent = number(data.checked_in);
+    $("b-expected").textContent = number(data.expected);
+    $("b-missing").textContent = number(data.expected - data.checked_in);
+    $("b-excused").textContent = number(data.excused);
+    $("b-substituted").textContent = number(data.substituted);
+    over = data.session_over;
+    $("b-absent").textContent = number(over ? data.absent : data.not_yet_arrived);
+    $("b-absent-label").textContent = over ? "vắng không lý do" : "chưa đến, chưa báo lý do";
+    $("b-not-over").hidden = over;
+    var head = $("b-absent-head");
+    head.textContent = over ? "Không lý do" : "Chưa đến";
+    head.title = over ? "Vắng, không báo lý do" : "Chưa đến, chưa báo lý do (phiên chưa kết thúc)";
     $("b-percent").textContent = percent(data.checked_in, data.expected);
+    $("b-failed").textContent = number(data.failed_scans);
     var box = $("b-progress");
     box.textContent = "";
-    box.appendChild(progress(data.checked_in, data.expected));
+    box.appendChild(progress(data.checked_in, data.expected, "Tỉ lệ đã đến"));
     $("b-updated").textContent = "cập nhật " + data.updated_at;
     renderUnits(data);
     renderCategories(data);

@@ -102,5 +102,12 @@
   form.addEventListener("input", schedule);
   form.addEventListener("change", function () { toggleRetired(); schedule(); });
   toggleRetired();
-  refresh();
+  // A blank new dossier keeps the page's own hint until the unit types: asking now would
+  // list every empty required field as an error before anything was typed.
+  var data = payload();
+  if (data.nomination_id || data.full_name.trim() || data.school.trim() ||
+      data.birth_date.trim() || data.service_periods.length || data.titles.length ||
+      data.disciplines.length) {
+    refresh();
+  }
 })();

@@ -7,7 +7,7 @@
     var box = form && form.querySelector('[name="' + counter.getAttribute("data-counter-for") + '"]');
     if (!box) { return; }
     var update = function () {
-      counter.textContent = box.value.length.toLocaleString("vi-VN");
+      counter.textContent = window.eventapp.number(box.value.length);
       counter.classList.toggle("text-danger", box.value.length > LIMIT);
     };
     box.addEventListener("input", update);

@@ -7,11 +7,9 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -21,9 +19,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from bench.harness import ServerProcess, gunicorn_command
 from eventapp import create_app
 from eventapp.extensions import db
-from tests.conftest import TEST_DATABASE_URL, CsrfClient, _base_config, _pg_admin_url
+from tests.conftest import TEST_DATABASE_URL, CsrfClient, base_config, pg_admin_url
 
 ROOT = Path(__file__).resolve().parents[2]
 needs_postgres = pytest.mark.skipif(not TEST_DATABASE_URL,
@@ -56,7 +55,7 @@ def app(app):
 
 
 def pg_admin() -> sa.Engine:
-    return sa.create_engine(_pg_admin_url(TEST_DATABASE_URL, "postgres"),
+    return sa.create_engine(pg_admin_url(TEST_DATABASE_URL, "postgres"),
                             isolation_level="AUTOCOMMIT")
 
 
@@ -71,7 +70,7 @@ def scratch_pg():
         with admin.connect() as conn:
             conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
         names.append(name)
-        return _pg_admin_url(TEST_DATABASE_URL, name).render_as_string(hide_password=False)
+        return pg_admin_url(TEST_DATABASE_URL, name).render_as_string(hide_password=False)
 
     yield make
     with admin.connect() as conn:
@@ -91,7 +90,7 @@ def fresh_app(tmp_path, request):
         root = tmp_path / name
         root.mkdir()
         uri = scratch_pg() if TEST_DATABASE_URL else f"sqlite:///{root / 'db.sqlite'}"
-        app = create_app({**_base_config(root, uri), **config})
+        app = create_app({**base_config(root, uri), **config})
         app.test_client_class = IsolatedClient
         made.append(app)
         return app
@@ -103,10 +102,13 @@ def fresh_app(tmp_path, request):
             db.engine.dispose()
 
 
-def free_port() -> int:
+@pytest.fixture
+def closed_port():
+    """A loopback port where nothing listens, for as long as the test runs: the socket is
+    bound but never listens, so connections are refused and no other process can take it."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        yield sock.getsockname()[1]
 
 
 class Http:
@@ -141,63 +143,19 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-class Gunicorn:
-    """``gunicorn "eventapp:create_app()"`` with the repository's gunicorn.conf.py, as a
-    real process group on a port it picks itself (port 0) and reports in its log, so no
-    other process can take the port between a test choosing it and gunicorn binding it."""
-
-    LISTENING = re.compile(r"Listening at: http://127\.0\.0\.1:(\d+)")
-
-    def __init__(self, env: dict, log: Path, workers: int = 1):
-        self.port = 0
-        self.base = ""
-        self.log = log
-        full_env = {**os.environ, **env, "GUNICORN_BIND": "127.0.0.1:0",
-                    "GUNICORN_WORKERS": str(workers)}
-        with log.open("wb") as out:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "eventapp:create_app()"], cwd=ROOT,
-                env=full_env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-        self._wait_ready()
-
-    def _wait_ready(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"gunicorn exited:\n{self.log.read_text()[-3000:]}")
-            if not self.port:
-                found = self.LISTENING.search(self.log.read_text(errors="replace"))
-                if not found:
-                    time.sleep(0.1)
-                    continue
-                self.port = int(found.group(1))
-                self.base = f"http://127.0.0.1:{self.port}"
-            try:
-                with urllib.request.urlopen(f"{self.base}/login", timeout=5):
-                    return
-            except OSError:
-                time.sleep(0.2)
-        raise AssertionError(f"gunicorn did not answer:\n{self.log.read_text()[-3000:]}")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=10)
-
-
 @pytest.fixture
 def gunicorn(tmp_path):
-    """``start(env, workers=1)`` → a running Gunicorn; all are stopped afterwards."""
-    started: list[Gunicorn] = []
+    """``start(env, workers=1)`` → a running ``gunicorn "eventapp:create_app()"`` with the
+    repository's gunicorn.conf.py, on a port it binds itself (``bench.harness.ServerProcess``:
+    ``.url``, ``.log``, ``.stop()``); all are stopped afterwards."""
+    started: list[ServerProcess] = []
 
-    def start(env: dict, workers: int = 1) -> Gunicorn:
-        server = Gunicorn(env, tmp_path / f"gunicorn-{len(started)}.log", workers)
+    def start(env: dict, workers: int = 1) -> ServerProcess:
+        server = ServerProcess(gunicorn_command(),
+                               {**os.environ, **env, "GUNICORN_WORKERS": str(workers)},
+                               tmp_path / f"gunicorn-{len(started)}.log")
         started.append(server)
-        return server
+        return server.start()
 
     yield start
     for server in started:

@@ -25,7 +25,7 @@ from eventapp.extensions import db
 from eventapp.registration.codes import new_nonce
 from eventapp.units.models import Unit
 from eventapp.units.services import save_unit
-from tests.conftest import PASSWORD, TEST_DATABASE_URL, _base_config
+from tests.conftest import PASSWORD, TEST_DATABASE_URL, base_config
 from tests.ops.conftest import needs_postgres, run_cli
 
 
@@ -383,7 +383,7 @@ def test_restore_on_a_new_laptop_brings_the_code_key_so_printed_codes_still_scan
     scanned = _scan(new, code)
     assert scanned.status_code == 200, scanned.get_json()
     assert scanned.get_json()["result"] == "checked_in"
-    restarted = create_app({**_base_config(tmp_path / "new", new.config[
+    restarted = create_app({**base_config(tmp_path / "new", new.config[
         "SQLALCHEMY_DATABASE_URI"]), "SECRET_KEY": None, "NOW": DOORS_OPEN})
     try:
         again = _scan(restarted, code)

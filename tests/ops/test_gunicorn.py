@@ -29,12 +29,12 @@ def test_gunicorn_serves_the_demo_with_the_repository_config(request, tmp_path, 
 
     server = gunicorn(env, workers=2)
     browser = Http()
-    status, headers, _ = browser.login(server.base, "bantochuc@demo.vn", DEMO_PASSWORD)
+    status, headers, _ = browser.login(server.url, "bantochuc@demo.vn", DEMO_PASSWORD)
     assert status == 302
-    status, headers, html = browser.request(f"{server.base}/events/")
+    status, headers, html = browser.request(f"{server.url}/events/")
     assert status == 200 and DEMO_TITLE in html
     assert "Strict-Transport-Security" not in headers
-    status, _, _ = browser.request(f"{server.base}/static/js/app.js")
+    status, _, _ = browser.request(f"{server.url}/static/js/app.js")
     assert status == 200
     server.stop()
     log = server.log.read_text()
@@ -54,7 +54,7 @@ def test_behind_a_tls_proxy_cookies_are_secure_and_hsts_is_sent(request, tmp_pat
     nginx = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9",
              "X-Forwarded-Host": "doithoai.example", "Referer": "https://doithoai.example/login"}
     browser = Http()
-    status, headers, html = browser.request(f"{server.base}/login", headers=nginx)
+    status, headers, html = browser.request(f"{server.url}/login", headers=nginx)
     assert status == 200
     assert headers["Strict-Transport-Security"].startswith("max-age=")
     token = re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
@@ -62,8 +62,8 @@ def test_behind_a_tls_proxy_cookies_are_secure_and_hsts_is_sent(request, tmp_pat
     # terminates; here we play the part of nginx and hand it on ourselves.
     session = headers["Set-Cookie"].split(";")[0]
     status, headers, _ = browser.request(
-        f"{server.base}/login", {"csrf_token": token, "email": "bantochuc@demo.vn",
-                                 "password": DEMO_PASSWORD}, headers={**nginx, "Cookie": session})
+        f"{server.url}/login", {"csrf_token": token, "email": "bantochuc@demo.vn",
+                                "password": DEMO_PASSWORD}, headers={**nginx, "Cookie": session})
     assert status == 302
     cookie = headers["Set-Cookie"].lower()
     assert "secure" in cookie and "httponly" in cookie and "samesite=lax" in cookie

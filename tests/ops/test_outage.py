@@ -22,12 +22,11 @@ import sqlalchemy as sa
 from eventapp import create_app
 from eventapp.errors import BUSY_MESSAGE, HTTP_MESSAGES
 from eventapp.extensions import db
-from tests.conftest import PASSWORD, _base_config
+from tests.conftest import PASSWORD, base_config
 from tests.ops.conftest import (
     ROOT,
     Http,
     IsolatedClient,
-    free_port,
     needs_postgres,
     pg_admin,
 )
@@ -37,7 +36,7 @@ CLOSED_PG = "postgresql+psycopg://postgres@127.0.0.1:{port}/eventapp"
 
 
 def _instance(tmp_path, uri: str, name: str):
-    app = create_app({**_base_config(tmp_path / name, uri), "TESTING": False})
+    app = create_app({**base_config(tmp_path / name, uri), "TESTING": False})
     app.test_client_class = IsolatedClient
     return app
 
@@ -155,7 +154,7 @@ def test_a_stalled_database_gets_a_503_within_seconds_and_the_site_recovers(
         server = gunicorn({"DATABASE_URL": url.set(host="127.0.0.1", port=relay.port)
                           .render_as_string(hide_password=False),
                            "SECRET_KEY": app.config["SECRET_KEY"], "GUNICORN_THREADS": "4"})
-        base = server.base
+        base = server.url
         organizer, visitor = Http(), Http()
         assert organizer.login(base, organizer_email, PASSWORD)[0] == 302
         title = event.title
@@ -266,8 +265,8 @@ def test_app_recovers_when_its_database_connections_are_terminated(app, event, u
         db.engine.dispose()
 
 
-def test_unreachable_database_gets_a_vietnamese_503_not_a_stack_trace(tmp_path):
-    served = _instance(tmp_path, CLOSED_PG.format(port=free_port()), "closed")
+def test_unreachable_database_gets_a_vietnamese_503_not_a_stack_trace(tmp_path, closed_port):
+    served = _instance(tmp_path, CLOSED_PG.format(port=closed_port), "closed")
     client = served.test_client()
     _assert_clean_503(client.get("/healthz"), json=False)
     _assert_clean_503(client.get("/healthz", headers={"Accept": "application/json"}),
@@ -278,8 +277,8 @@ def test_unreachable_database_gets_a_vietnamese_503_not_a_stack_trace(tmp_path):
     assert client.get("/login").status_code == 200
 
 
-def test_logged_in_user_during_an_outage_gets_the_503_page(tmp_path):
-    served = _instance(tmp_path, CLOSED_PG.format(port=free_port()), "closed")
+def test_logged_in_user_during_an_outage_gets_the_503_page(tmp_path, closed_port):
+    served = _instance(tmp_path, CLOSED_PG.format(port=closed_port), "closed")
     client = served.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = "1"
@@ -294,7 +293,7 @@ def test_unreachable_sqlite_file_gets_a_503(tmp_path):
 
 @needs_postgres
 def test_postgresql_connections_carry_the_configured_timeouts(app, tmp_path):
-    served = create_app({**_base_config(tmp_path / "timeouts", app.config[
+    served = create_app({**base_config(tmp_path / "timeouts", app.config[
         "SQLALCHEMY_DATABASE_URI"]), "DB_CONNECT_TIMEOUT": 4, "DB_STATEMENT_TIMEOUT": 1.5,
         "DB_KEEPALIVES_IDLE": 30, "DB_POOL_TIMEOUT": 2})
     try:
@@ -328,7 +327,7 @@ def test_timeouts_are_read_from_the_environment(monkeypatch):
 def test_a_statement_stuck_behind_a_lock_is_cancelled_with_a_503(app, event, users, token_for,
                                                                  tmp_path):
     headers = token_for(users["organizer"])
-    served = create_app({**_base_config(tmp_path / "locked", app.config[
+    served = create_app({**base_config(tmp_path / "locked", app.config[
         "SQLALCHEMY_DATABASE_URI"]), "TESTING": False, "DB_STATEMENT_TIMEOUT": 1})
     served.test_client_class = IsolatedClient
     client = served.test_client()
@@ -352,7 +351,7 @@ def test_a_statement_stuck_behind_a_lock_is_cancelled_with_a_503(app, event, use
 
 @needs_postgres
 def test_a_request_that_finds_every_pooled_connection_taken_gets_a_503(app, event, tmp_path):
-    served = create_app({**_base_config(tmp_path / "pool", app.config[
+    served = create_app({**base_config(tmp_path / "pool", app.config[
         "SQLALCHEMY_DATABASE_URI"]), "TESTING": False, "DB_POOL_TIMEOUT": 1,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 1, "max_overflow": 0}})
     served.test_client_class = IsolatedClient

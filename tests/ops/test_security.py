@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from eventapp import create_app
-from tests.conftest import PASSWORD, _base_config
-from tests.ops.conftest import IsolatedClient, free_port
+from tests.conftest import PASSWORD, base_config
+from tests.ops.conftest import IsolatedClient
 
 
 def _csp(response) -> dict[str, list[str]]:
@@ -90,9 +90,9 @@ def test_every_kind_of_response_carries_the_security_headers(app, users, token_f
             raise AssertionError(f"{name}: {error}") from error
 
 
-def test_database_outage_503_carries_the_security_headers(tmp_path):
-    closed = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/x"
-    app = create_app({**_base_config(tmp_path, closed), "TESTING": False})
+def test_database_outage_503_carries_the_security_headers(tmp_path, closed_port):
+    closed = f"postgresql+psycopg://postgres@127.0.0.1:{closed_port}/x"
+    app = create_app({**base_config(tmp_path, closed), "TESTING": False})
     for path in ("/healthz", "/api/v1/events/x"):
         response = app.test_client().get(path, headers={"Authorization": "Bearer ea_x"})
         assert response.status_code == 503
@@ -136,7 +136,7 @@ def tls_app(app, users, monkeypatch, tmp_path):
     EVENTAPP_PROXY_FIX=1 in the environment, as the deployment guide sets them."""
     monkeypatch.setenv("EVENTAPP_TLS", "1")
     monkeypatch.setenv("EVENTAPP_PROXY_FIX", "1")
-    served = create_app({**_base_config(tmp_path / "tls", app.config["SQLALCHEMY_DATABASE_URI"])})
+    served = create_app({**base_config(tmp_path / "tls", app.config["SQLALCHEMY_DATABASE_URI"])})
     served.test_client_class = IsolatedClient
     return served
 

@@ -4,7 +4,6 @@ half-written: the import is one transaction, so the database rolls it back.
 
 from __future__ import annotations
 
-import io
 import os
 import signal
 import sqlite3
@@ -13,7 +12,6 @@ import time
 
 import pytest
 import sqlalchemy as sa
-from openpyxl import Workbook
 
 from bench.harness import (
     Browserless,
@@ -26,22 +24,17 @@ from bench.harness import (
     worker_pids,
 )
 from tests.conftest import TEST_DATABASE_URL
+from tests.helpers import xlsx
 
 ROWS = 3000
 PASSWORD = "mat-khau-thu-tai"
 
 
 def _import_file() -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(["Họ và tên", "Chức vụ", "Nơi công tác", "Thành phần", "Phiên", "Điện thoại",
-               "Email"])
-    for i in range(ROWS):
-        ws.append([f"Nguyễn Văn Thử {i}", "Giáo viên", "Trường TH số 1", "Đại biểu", "so-ket",
-                   f"09{i:08d}", ""])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return xlsx(([f"Nguyễn Văn Thử {i}", "Giáo viên", "Trường TH số 1", "Đại biểu", "so-ket",
+                  f"09{i:08d}", ""] for i in range(ROWS)),
+                ["Họ và tên", "Chức vụ", "Nơi công tác", "Thành phần", "Phiên", "Điện thoại",
+                 "Email"])
 
 
 def _writer_busy(url: str) -> bool:

@@ -10,9 +10,26 @@ import pytest
 
 
 @pytest.fixture
+def users(users, make_user):
+    """The common accounts, and ``parent``: an account of Đoàn xã An Đức (XA-ANDUC), the
+    parent (đơn vị cấp trên) of unit A, not itself taking part in the event — it acts for
+    unit A wherever unit A may (``units.access.acts_for``)."""
+    from eventapp.extensions import db
+    from eventapp.units.models import Unit
+
+    parent = Unit(code="XA-ANDUC", name="Đoàn xã An Đức", kind="other")
+    db.session.add(parent)
+    db.session.flush()
+    users["unit_a"].unit.parent_id = parent.id
+    db.session.commit()
+    return {**users, "parent": make_user("anduc@test.vn", "unit", "XA-ANDUC")}
+
+
+@pytest.fixture
 def owned(app, users, login, token_for, set_now):
     """Objects of unit A (BATRI): a question, a sent nomination with a file, an attendee with
-    a check-in, a deadline extension. Returns the URL parameters that address them."""
+    a check-in, a deadline extension and a pending extension request. Returns the URL
+    parameters that address them."""
     from eventapp.events.services import get_event, grant_extension
 
     set_now(datetime(2020, 2, 1, 2, 0, tzinfo=UTC))
@@ -51,18 +68,55 @@ def owned(app, users, login, token_for, set_now):
     from eventapp.checkin.models import CheckIn
     from eventapp.extensions import db
     from eventapp.nominations.models import NominationFile
+    from eventapp.registration import invitations
+    from eventapp.registration.models import Attendee
 
     ext = grant_extension(event, users["unit_a"].unit, "questions",
                           datetime(2020, 2, 8, tzinfo=UTC), "Lý do", users["organizer"])
+    from eventapp.events.requests import ask
+
+    extension_request = ask(event, users["unit_a"].unit, "registration", "Lý do", None,
+                            users["unit_a"])
+    from eventapp.venue import tls
+
+    # The venue's local CA, as `flask serve` makes it: its certificate is a public download.
+    tls.ensure_certificates(tls.tls_folder(app.instance_path), ["localhost"])
+
+    # Check-in staff may register walk-ins here, so that the route admits them as declared.
+    from eventapp.checkin.walkins import set_staff_walk_ins
+
+    set_staff_walk_ins(event, True, users["organizer"])
+    # A reminder rule, and a message in unit A's account's in-app inbox (its own, not its
+    # unit's) that is also one of the event's messages on the organizer's pages.
+    from eventapp.messages import outbox, reminders
+    from eventapp.units.models import UnitContact
+
+    rule = reminders.create_rule(event, {
+        "deadline": "questions", "offset_days": -3, "audience": "all_units", "subject": "S",
+        "body": "B", "approval": True}, users["organizer"])
+    message = outbox.enqueue([outbox.for_user(users["unit_a"])], subject="Thông báo",
+                             body="Nội dung", cause="manual", event_id=event.id,
+                             channels=[outbox.Channel.inapp])[0]
+    contact = UnitContact(name="Đầu mối", email="daumoi@batri.vn")
+    users["unit_a"].unit.contacts.append(contact)
+    db.session.commit()
     return {
         "slug": "doi-thoai-2020", "code": "BATRI", "session_key": "doi-thoai",
         "question_id": question.get_json()["id"], "attendee_id": attendee.get_json()["id"],
         "nomination_id": nomination_id,
         "file_id": db.session.scalar(db.select(NominationFile.id)),
         "checkin_id": db.session.scalar(db.select(CheckIn.id)),
-        "extension_id": ext.id, "session_id": event.sessions[0].id,
+        "extension_id": ext.id, "request_id": extension_request.id,
+        "session_id": event.sessions[0].id,
         "unit_id": users["unit_a"].unit_id, "user_id": users["unit_a"].id,
         "token_id": db.session.scalar(db.select(ApiToken.id).where(
             ApiToken.user_id == users["unit_a"].id)),
-        "filename": "css/app.css",
+        "filename": "css/app.css", "rule_id": rule.id, "message_id": message.id,
+        "kind_key": "district",
+        "token": "lien-ket-khong-co",  # a set-password link that does not exist
+        "contact_id": contact.id,
+        "role": "don-vi",  # a guide (/huong-dan/<role>)
+        # The signed link of the e-mailed invitation (public: it opens for anyone holding it).
+        "invitation_token": invitations.token(db.session.get(Attendee,
+                                                             attendee.get_json()["id"])),
     }

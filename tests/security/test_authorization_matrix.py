@@ -1,13 +1,14 @@
 """Authorization matrix (issue 7, issue #13): every route of the app, from its URL map,
-called as anonymous, unit A, unit B, check-in staff and organizer, against objects owned by
-unit A (BATRI), and each answer checked against the policy the route declares with
-``@policy`` (``view.policy``) — the test keeps no copy of it. A route without a declared
-policy fails the test, so a new route cannot ship unreviewed.
+called as anonymous, unit A, unit B, unit A's parent (đơn vị cấp trên), check-in staff and
+organizer, against objects owned by unit A (BATRI), and each answer checked against the
+policy the route declares with ``@policy`` (``view.policy``) — the test keeps no copy of it.
+A route without a declared policy fails the test, so a new route cannot ship unreviewed.
 
 From a declaration: a role outside ``policy.roles`` is refused with 403 (anonymous: the
 login page, or 401 on the API); a unit account admitted by role but addressing an object
 its unit does not own (unit B on unit A's question, attendee, dossier, file or unit page)
-gets 404, so ids of other units' objects are not revealed. A refused POST or DELETE changes
+gets 404, so ids of other units' objects are not revealed; an object of one account (a
+message in unit A's inbox) is a 404 to every other account. A refused POST or DELETE changes
 nothing in the database.
 """
 
@@ -20,7 +21,7 @@ import pytest
 from tests.conftest import PASSWORD
 from tests.security.sweep import fingerprint
 
-ROLES = ("anonymous", "unit_b", "checkin", "unit_a", "organizer")  # denied roles first
+ROLES = ("anonymous", "unit_b", "checkin", "unit_a", "parent", "organizer")  # denied first
 #: Flask's own static files are the one route no view of ours declares.
 UNDECLARED = {"static"}
 
@@ -51,6 +52,12 @@ def expected(policy, rule: str) -> dict[str, int | None]:
               "checkin": None if Role.checkin in policy.roles else 403,
               "unit_a": None if Role.unit in policy.roles else 403}
     answer["unit_b"] = answer["unit_a"] or (404 if owned else None)
+    answer["parent"] = answer["unit_a"]  # a parent acts for its child wherever the child may
+    if any(loader.personal and re.search(rf"<(?:\w+:)?{loader.arg}>", rule)
+           for loader in policy.loaders):
+        # One account's own object (unit A's inbox message): every other account gets 404.
+        answer.update({role: answer[role] or 404 for role in ("organizer", "checkin",
+                                                                "unit_b", "parent")})
     return answer
 
 
@@ -69,8 +76,13 @@ def _url(rule: str, params: dict) -> str:
     return re.sub(r"<(?:[a-z]+(?:\([^)]*\))?:)?(\w+)>", fill, rule)
 
 
-@pytest.mark.parametrize("endpoint, rule, methods, policy",
-                         [r for r in ROUTES if r[3] is not None], ids=lambda v: str(v)[:80])
+DECLARED = [r for r in ROUTES if r[3] is not None]
+
+
+# Ids from the endpoint, rule and methods only: a policy's repr holds a frozenset of roles,
+# whose order changes with each process's hash seed (xdist's workers must agree on ids).
+@pytest.mark.parametrize("endpoint, rule, methods, policy", DECLARED,
+                         ids=[f"{e} {r} {'/'.join(m)}" for e, r, m, _ in DECLARED])
 def test_route_answers_each_role_as_declared(app, users, token_for, owned, endpoint, rule,
                                              methods, policy):
     api = policy.api

@@ -5,12 +5,11 @@ refusal or a normal success — never a 5xx — and a refusal changes nothing.""
 from __future__ import annotations
 
 import io
-import zipfile
 from datetime import UTC, datetime
 
 import pytest
-from openpyxl import Workbook
 
+from tests.helpers import with_sheet, xlsx, zip_bomb
 from tests.security.sweep import crawl, fingerprint, slug_of
 
 LONG = "Ắ" * 100_000
@@ -76,45 +75,21 @@ def test_every_form_survives_invalid_utf8(client, users, login, who, before_dead
             assert fingerprint() == before, f"refused but changed: {slug_of(form.action)}"
 
 
-def _xlsx(rows) -> bytes:
-    wb = Workbook()
-    for row in rows:
-        wb.active.append(row)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
 def _million_rows() -> bytes:
     """A real workbook whose sheet has 1,000,000 rows (well compressed, ~50 MB inside)."""
-    template = zipfile.ZipFile(io.BytesIO(_xlsx([["Họ và tên"]])))
     rows = "".join(f'<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>x</t></is></c></row>'
                    for i in range(1, 1_000_001))
     sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.'
              'openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + rows +
              "</sheetData></worksheet>")
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for item in template.infolist():
-            data = sheet.encode() if item.filename == "xl/worksheets/sheet1.xml" \
-                else template.read(item)
-            archive.writestr(item.filename, data)
-    return out.getvalue()
-
-
-def _zip_bomb() -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("xl/workbook.xml", "<workbook/>")
-        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (500 * 1024 * 1024))
-    return out.getvalue()
+    return with_sheet(sheet)
 
 
 HOSTILE_FILES = {
     "not-a-zip.xlsx": "Đây không phải tệp Excel, chỉ là văn bản.".encode(),
     "bomb.xlsx": None,  # built lazily (large)
     "million.xlsx": None,
-    "wrong-headers.xlsx": _xlsx([["Cột lạ", "Không đúng mẫu"], ["a", "b"]]),
+    "wrong-headers.xlsx": xlsx([["Cột lạ", "Không đúng mẫu"], ["a", "b"]]),
     "fake.pdf": b"MZ\x90\x00 an executable pretending to be a PDF" * 10,
     "huge.pdf": b"%PDF-1.7\n" + b"0" * (11 * 1024 * 1024),
     "empty.xlsx": b"",
@@ -124,7 +99,7 @@ HOSTILE_FILES = {
 @pytest.fixture(scope="module")
 def hostile_files():
     files = dict(HOSTILE_FILES)
-    files["bomb.xlsx"] = _zip_bomb()
+    files["bomb.xlsx"] = zip_bomb(500)
     files["million.xlsx"] = _million_rows()
     return files
 

@@ -11,7 +11,7 @@ function loadScript(src) {
     var script = document.createElement("script");
     script.src = src;
     script.onload = function () { resolve(); };
-    script.onerror = function () { reject(new Error("không tải được thư viện đọc mã QR")); };
+    script.onerror = function () { reject(new Error("LoadError")); };
     document.head.appendChild(script);
   });
 }
@@ -63,6 +63,15 @@ function makeDecoder(video, zxingUrl) {
   }, function () { return zxingDecoder(video, zxingUrl); });
 }
 
+/** Why the camera did not open, by the browser's error name, in the staff's words. */
+var CAMERA_REFUSALS = {
+  NotAllowedError: "chưa cho phép dùng camera (bấm biểu tượng ổ khóa cạnh địa chỉ trang để cho phép).",
+  NotFoundError: "máy này không có camera.",
+  NotReadableError: "camera đang được ứng dụng khác dùng; hãy đóng ứng dụng đó rồi thử lại.",
+  OverconstrainedError: "camera của máy không dùng được cho việc quét.",
+  LoadError: "không tải được phần đọc mã QR; hãy tải lại trang."
+};
+
 function tick(onCode) {
   if (state.busy || !state.decode) { return; }
   state.busy = true;
@@ -78,7 +87,8 @@ export function start(video, onCode, onMessage, zxingUrl) {
   if (state.stream) { return Promise.resolve(true); }
   if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
     onMessage(window.isSecureContext ? "Trình duyệt này không cho dùng camera."
-      : "Camera chỉ dùng được khi mở trang qua HTTPS. Hãy dùng máy quét hoặc tìm tên.", true);
+      : "Camera chỉ dùng được khi trang mở bằng địa chỉ bắt đầu bằng https://. " +
+        "Hãy dùng máy quét hoặc tìm tên.", true);
     return Promise.resolve(false);
   }
   onMessage("Đang mở camera…");
@@ -95,14 +105,15 @@ export function start(video, onCode, onMessage, zxingUrl) {
   }).then(function (decode) {
     state.decode = decode;
     state.timer = window.setInterval(function () { tick(onCode); }, INTERVAL_MS);
-    onMessage(decode.engine === "native" ? "Đang quét (bộ đọc mã của trình duyệt)."
-      : "Đang quét (thư viện ZXing).");
+    // Which reader is in use is for the tests (data-camera-engine), not for the staff.
+    onMessage("Đang quét: đưa mã QR vào khung hình.");
     document.body.setAttribute("data-camera-engine", decode.engine);
     return true;
   }).catch(function (error) {
     stop();
-    var reason = error && error.name === "NotAllowedError" ? "chưa cho phép dùng camera."
-      : (error && error.message) || "lỗi không rõ.";
+    // The browser's own messages are English and technical: say what to do instead.
+    var reason = CAMERA_REFUSALS[error && (error.name === "Error" ? error.message : error.name)]
+      || "hãy tải lại trang và thử lại, hoặc dùng máy quét hay tìm tên.";
     onMessage("Không mở được camera: " + reason, true);
     return false;
   });

@@ -29,6 +29,11 @@ export function hhmm(instant, timeZone) {
   return pad(Number(parts.hour) % 24) + ":" + pad(parts.minute);
 }
 
+/** A count as the pages write it (formatting.number): "." between thousands, 11.119. */
+export function number(count) {
+  return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+}
+
 /** Lower case, no diacritics (đ → d), single spaces: how names are compared. */
 export function fold(text) {
   return (text || "").replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFD")

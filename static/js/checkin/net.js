@@ -19,20 +19,38 @@ function withTimeout(promise) {
   });
 }
 
-/** POST ``body`` as JSON with the session's CSRF token: ``{status, data}``. */
-export async function post(url, body) {
+/** POST ``body`` as JSON with the session's CSRF token: ``{status, data}``. A 400 that is no
+ *  judgement of the scan (a CSRF token from before a browser restart) is tried once more
+ *  after ``refreshToken()`` has fetched a new one. */
+export async function post(url, body, refreshToken) {
   const resp = await withTimeout(window.eventapp.postJSON(url, body));
   if (resp.status === 0 || resp.status === 429 || resp.status >= 500) { throw new NetError(resp.status); }
   if ((resp.headers.get("Content-Type") || "").indexOf("application/json") < 0) { throw new AuthError(); }
-  return {status: resp.status, data: await resp.json()};
+  const data = await resp.json();
+  if (resp.status === 400 && !data.result && refreshToken) {
+    await refreshToken();
+    return post(url, body, null);
+  }
+  return {status: resp.status, data: data};
 }
 
 /** GET a JSON document that must not come from a cache. */
 export async function getJSON(url) {
-  const resp = await window.fetch(url, {credentials: "same-origin", cache: "no-store",
-                                        headers: {"Accept": "application/json"}});
-  if (!resp.ok || (resp.headers.get("Content-Type") || "").indexOf("json") < 0) {
-    throw new NetError(resp.status);
+  let resp;
+  try {
+    resp = await window.fetch(url, {credentials: "same-origin", cache: "no-store",
+                                    headers: {"Accept": "application/json"}});
+  } catch (unreachable) {
+    throw new NetError(unreachable);
   }
+  const json = (resp.headers.get("Content-Type") || "").indexOf("json") >= 0;
+  if (resp.ok && !json && resp.redirected) { throw new AuthError(); }  // the login page
+  if (!resp.ok || !json) { throw new NetError(resp.status); }
   return resp.json();
+}
+
+/** Use ``token`` for the next requests (the meta tag ``window.eventapp`` reads). */
+export function setCsrfToken(token) {
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  if (meta && token) { meta.setAttribute("content", token); }
 }

@@ -1,13 +1,16 @@
 // The session's offline table (``checkin/lists.offline_table``): what the door can judge
 // with the server unreachable. Codes are known only by their SHA-256 fingerprints; each
-// entry is [fingerprint, status, name, unit index, category index, seat, HH:MM, id].
+// entry is [fingerprint, status, name, unit index, category index, seat, HH:MM, id], and a
+// substituted entry (status 5) has the substitute's name ninth.
 import {fingerprint, readCode} from "./codes.js";
 import {fold} from "./format.js";
 
-const OK = 0, CHECKED_IN = 1;  // then 2 revoked, 3 not invited to this session
+const OK = 0, CHECKED_IN = 1;  // then 2 revoked, 3 not invited, 4 not approved, 5 substituted
 /** By an entry's status: how the name search labels it, and the server's answer to a scan. */
-const SEARCH_STATUS = ["ok", "checked_in", "revoked", "not_invited"];
-const SCAN_RESULT = ["checked_in", "already_checked_in", "revoked", "not_invited"];
+const SEARCH_STATUS = ["ok", "checked_in", "revoked", "not_invited", "not_approved",
+                       "substituted"];
+const SCAN_RESULT = ["checked_in", "already_checked_in", "revoked", "not_invited",
+                     "not_approved", "substituted"];
 
 export class OfflineTable {
   /** ``rule`` is the page config's code rule; ``store`` keeps the table (see store.js). */
@@ -15,22 +18,27 @@ export class OfflineTable {
     this.rule = rule;
     this.store = store;
     this.data = null;
+    this.fetchedAt = null;  // epoch ms when this device received the table
     this.byFingerprint = new Map();
     this.byId = new Map();
   }
 
   get loaded() { return this.data !== null; }
 
-  /** The table the store kept from an earlier visit, if any. */
+  /** The table the store kept from an earlier visit (or browser session), if any. */
   async restore() {
     const kept = await this.store.table.get();
-    if (kept && !this.loaded) { this.index(kept); }
+    if (kept && !this.loaded) {
+      this.index(kept.data);
+      this.fetchedAt = kept.fetchedAt;
+    }
   }
 
   /** A fresh table from the server replaces the old one. */
   async replace(data) {
     await this.store.table.put(data);
     this.index(data);
+    this.fetchedAt = Date.now();
   }
 
   index(data) {
@@ -81,7 +89,10 @@ export class OfflineTable {
       entry = this.byId.get(scan.attendeeId);
     }
     if (!entry) { return {result: "unknown_code"}; }
-    return {result: SCAN_RESULT[entry[1]], attendee: this.person(entry), checked_in_time: entry[6]};
+    const judged = {result: SCAN_RESULT[entry[1]], attendee: this.person(entry),
+                    checked_in_time: entry[6]};
+    if (entry[8]) { judged.replacement = {full_name: entry[8]}; }  // as the server answers
+    return judged;
   }
 
   /** The person behind a scan, if the table knows them (for a repeated offline scan). */

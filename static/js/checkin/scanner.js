@@ -4,7 +4,7 @@
 import * as camera from "./camera.js";
 import {readCode} from "./codes.js";
 import {fold, hhmm} from "./format.js";
-import {AuthError, getJSON, post} from "./net.js";
+import {AuthError, getJSON, post, setCsrfToken} from "./net.js";
 import {OfflineTable} from "./offline.js";
 import {openStore} from "./store.js";
 import {IME_SCREEN, answerScreen, createView, offlineScreen, repeatScreen, unlockAudio} from "./view.js";
@@ -47,17 +47,27 @@ async function show(screen) {
 function renderCount() { if (table.loaded) { view.renderCount(table.counts()); } }
 function markArrived(attendeeId, time) { if (table.markArrived(attendeeId, time)) { renderCount(); } }
 
-function setOnline(online) { state.online = online; view.setOnline(online); }
+function setOnline(online) { state.online = online; view.setOnline(online, table.fetchedAt); }
 function setAuthProblem(flag) { state.authProblem = flag; view.setAuthProblem(flag); }
+
+/** The session's table from the server, with a fresh CSRF token (a page opened from the
+ *  device after a browser restart holds a token of a session that has ended). */
+async function fetchTable() {
+  const data = await getJSON(cfg.urls.codes);
+  setCsrfToken(data.csrf);
+  delete data.csrf;  // kept on the device: the table only
+  await table.replace(data);
+}
 
 async function loadTable() {
   try {
-    await table.replace(await getJSON(cfg.urls.codes));
-  } catch (unreachable) {
-    setOnline(false);
+    await fetchTable();
+  } catch (error) {
+    if (error instanceof AuthError) { setAuthProblem(true); } else { setOnline(false); }
     return;
   }
-  if (!state.authProblem) { setOnline(true); }
+  setAuthProblem(false);
+  setOnline(true);
   renderCount();
 }
 
@@ -81,14 +91,17 @@ async function judgeAndQueue(item) {
     return q.session === item.session && q.event === item.event &&
       ((item.code && q.code === item.code) || (item.attendeeId && q.attendeeId === item.attendeeId));
   })[0];
+  const judged = table.judge(item);
   let screen;
-  if (pending) {
+  if (pending && judged.result !== "unknown_code") {
     screen = repeatScreen(table.find(item), pending.at, cfg.tz);
   } else {
-    const judged = table.judge(item);
     screen = offlineScreen(judged, cfg.outcomes);
     if (judged.result === "checked_in") { markArrived(judged.attendee.id, hhmm(item.at, cfg.tz)); }
-    if (judged.result !== "unknown_code") {
+    // A code the table does not know but that has a code's form is queued too: the server
+    // answers it on sync and keeps it in the failed-scan log. Text that is no code is not.
+    const queue = judged.result !== "unknown_code" || (item.code && readCode(item.code, cfg.code));
+    if (!pending && queue) {
       await store.queue.add(item);
       await refreshQueue();
       screen.pending = true;
@@ -102,7 +115,7 @@ async function judgeAndQueue(item) {
 async function sendNow(item) {
   let answer;
   try {
-    answer = await post(item.url, bodyFor(item, false));
+    answer = await post(item.url, bodyFor(item, false), fetchTable);
   } catch (error) {
     if (error instanceof AuthError) { setAuthProblem(true); } else { setOnline(false); }
     await inTurn(function () { return judgeAndQueue(item); });
@@ -160,7 +173,7 @@ async function syncQueue() {
     const item = queue[0];
     let answer;
     try {
-      answer = await post(item.url, bodyFor(item, true));
+      answer = await post(item.url, bodyFor(item, true), fetchTable);
     } catch (error) {
       state.syncing = false;
       if (error instanceof AuthError) { setAuthProblem(true); } else { setOnline(false); }
@@ -168,7 +181,7 @@ async function syncQueue() {
     }
     setOnline(true); setAuthProblem(false);
     let screen = answerScreen(answer.data, cfg.outcomes);
-    if (answer.status === 422 || answer.status === 404 && !answer.data.result) {
+    if (!answer.data.result && [400, 404, 422].indexOf(answer.status) >= 0) {
       screen = {kind: "red", title: answer.data.message || "Không ghi nhận được", name: item.code};
     }
     await store.queue.remove(item.id);
@@ -276,9 +289,35 @@ document.addEventListener("visibilitychange", function () {
   if (document.hidden) { stopCamera(); }
 });
 
+// --- installed app: the service worker keeps this page and its files for offline starts ----
+async function keepForOffline() {
+  if (!("serviceWorker" in navigator) || !window.isSecureContext) { return; }
+  const controlled = !!navigator.serviceWorker.controller;
+  try {
+    await navigator.serviceWorker.register(cfg.urls.worker, {scope: cfg.urls.workerScope});
+  } catch (refused) {
+    return;  // a private window or a policy without workers: the page still works online
+  }
+  const registration = await navigator.serviceWorker.ready;
+  const channel = new MessageChannel();
+  channel.port1.onmessage = function (event) { view.setKept(!!event.data.kept); };
+  registration.active.postMessage({type: "keep-page", url: window.location.href,
+                                   controlled: controlled}, [channel.port2]);
+}
+
+/** After a reload, the table kept on the device counts the arrivals still in the queue. */
+async function countQueued() {
+  (await store.queue.all()).forEach(function (item) {
+    if (item.event !== cfg.event || item.session !== cfg.session) { return; }
+    const judged = table.judge(item);
+    if (judged.result === "checked_in") { table.markArrived(judged.attendee.id, hhmm(item.at, cfg.tz)); }
+  });
+}
+
 async function start() {
   el.device.value = await store.device.get();
   await table.restore();
+  await countQueued();
   renderCount();
   await Promise.all([refreshRecent(), refreshProblems(), refreshQueue()]);
   loadTable();
@@ -286,6 +325,8 @@ async function start() {
   window.setInterval(function () { if (state.online && !state.syncing) { loadTable(); } }, TABLE_MS);
   el.code.focus();
   document.body.setAttribute("data-scanner-ready", "1");
+  performance.mark("eventapp-scanner-ready");  // read by bench/scanner_offline_bench.py
+  keepForOffline();
 }
 
 start();

@@ -1,7 +1,7 @@
 // What the door staff see and hear: the full-screen result with its sound, the status
 // badges, recent scans, problems found by the sync, and the name search's results. The
 // wording of each outcome is the server's (page config ``outcomes``), online and offline.
-import {fold, hhmm} from "./format.js";
+import {fold, hhmm, number} from "./format.js";
 
 const HIDE_MS = {green: 2500, queued: 2500, amber: 4500, red: 5000};
 const ICONS = {green: "✓", queued: "✓", amber: "!", red: "✕"};
@@ -38,6 +38,11 @@ export function answerScreen(data, outcomes) {
       title: "Đã check-in lúc " + data.checked_in_time + " bởi " + (data.by || "?"),
       note: data.device ? "Tại: " + data.device : ""});
   }
+  if (data.replacement) {  // substituted: the door tells who came in the delegate's place
+    return Object.assign(base, {kind: outcome ? outcome.colour : "red",
+      title: outcome ? outcome.message : "Mã đã bị thu hồi",
+      note: "Người dự thay: " + data.replacement.full_name + " — mời dùng giấy mời mới"});
+  }
   if (outcome) {
     return Object.assign(base, {kind: outcome.colour, title: outcome.message, note: SEE_DESK});
   }
@@ -59,6 +64,10 @@ export function offlineScreen(judged, outcomes) {
   if (judged.result === "already_checked_in") {
     return Object.assign(base, {kind: outcome.colour, title: "Đã check-in lúc " + judged.checked_in_time,
                                 note: OFFLINE_NOTES.already_checked_in});
+  }
+  if (judged.replacement) {  // substituted: named offline as online
+    return Object.assign(base, {kind: outcome.colour, title: outcome.message,
+      note: "Người dự thay: " + judged.replacement.full_name + " — mời dùng giấy mời mới"});
   }
   return Object.assign(base, {kind: outcome.colour, title: outcome.message,
                               note: OFFLINE_NOTES[judged.result] || OFFLINE_REFUSED});
@@ -115,8 +124,9 @@ export function createView(cfg) {
               queue: $("ci-queue"), count: $("ci-count"), recent: $("ci-recent"),
               result: $("ci-result"), problems: $("ci-problems"), problemList: $("ci-problem-list"),
               search: $("ci-search"), results: $("ci-results"), video: $("ci-video"),
-              cameraToggle: $("ci-camera-toggle"), cameraMsg: $("ci-camera-msg")};
-  let mode = "scanner", hideTimer = null, online = true;
+              cameraToggle: $("ci-camera-toggle"), cameraMsg: $("ci-camera-msg"),
+              kept: $("ci-kept")};
+  let mode = "scanner", hideTimer = null, online = true, tableTime = null;
   const time = function (instant) { return hhmm(instant, cfg.tz); };
 
   function hide() {
@@ -181,14 +191,17 @@ export function createView(cfg) {
 
   function renderQueue(n) {
     el.queue.hidden = !n;
-    el.queue.textContent = n + " chờ đồng bộ";
+    el.queue.textContent = number(n) + " chờ đồng bộ";
     el.queue.setAttribute("data-count", n);
   }
 
-  function setOnline(flag) {
+  /** Online, or offline with the time this device last received the code table. */
+  function setOnline(flag, tableAt) {
     online = flag;
-    el.net.className = "badge " + (flag ? "text-bg-success" : "text-bg-danger");
-    el.net.textContent = flag ? "● Trực tuyến" : "● Mất kết nối — lưu trên máy";
+    if (tableAt !== undefined) { tableTime = tableAt; }
+    el.net.className = "badge text-wrap text-start " + (flag ? "text-bg-success" : "text-bg-danger");
+    el.net.textContent = flag ? "● Trực tuyến" : "● Ngoại tuyến — " + (tableTime
+      ? "danh sách mã cập nhật lúc " + time(tableTime) : "chưa có danh sách mã trên máy");
     el.net.setAttribute("data-online", flag ? "1" : "0");
   }
 
@@ -199,9 +212,15 @@ export function createView(cfg) {
     } else { setOnline(online); }
   }
 
+  /** The service worker keeps this page: it opens with the server unreachable. */
+  function setKept(flag) {
+    el.kept.hidden = !flag;
+    document.body.setAttribute("data-offline-ready", flag ? "1" : "0");
+  }
+
   function renderCount(counts) {
     el.count.hidden = false;
-    el.count.textContent = "Đã đến " + counts.arrived + "/" + counts.expected;
+    el.count.textContent = "Đã đến " + number(counts.arrived) + "/" + number(counts.expected);
   }
 
   function renderResults(items, onCheckIn) {
@@ -222,7 +241,8 @@ export function createView(cfg) {
         li.appendChild(btn);
       } else {
         const labels = {checked_in: "Đã đến " + (p.checked_in_time || ""), revoked: "Đã hủy",
-                        not_invited: "Không dự phiên này"};
+                        not_invited: "Không dự phiên này", not_approved: "Chưa được duyệt",
+                        substituted: "Đã có người dự thay"};
         li.appendChild(node("span", "badge " + (p.status === "checked_in" ? "text-bg-warning" : "text-bg-danger"), labels[p.status]));
       }
       el.results.appendChild(li);
@@ -233,6 +253,7 @@ export function createView(cfg) {
     mode = next;
     document.querySelectorAll(".ci-modes .nav-link").forEach(function (b) {
       b.classList.toggle("active", b.getAttribute("data-mode") === next);
+      b.setAttribute("aria-pressed", b.getAttribute("data-mode") === next ? "true" : "false");
     });
     ["scanner", "camera", "search"].forEach(function (m) { $("ci-panel-" + m).hidden = m !== next; });
     if (next !== "camera") { onLeaveCamera(); }
@@ -247,6 +268,7 @@ export function createView(cfg) {
 
   return {el: el, show: show, hide: hide, renderRecent: renderRecent,
           renderProblems: renderProblems, renderQueue: renderQueue, setOnline: setOnline,
+          setKept: setKept,
           setAuthProblem: setAuthProblem, renderCount: renderCount, renderResults: renderResults,
           setMode: setMode, cameraMessage: cameraMessage,
           mode: function () { return mode; },
