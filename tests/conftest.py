@@ -367,5 +367,5 @@ def browser_login(page, base_url: str, user) -> None:
     page.goto(f"{base_url}/login")
     page.fill("input[name=email]", user.email)
     page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("button[type=submit]")

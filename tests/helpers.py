@@ -49,7 +49,12 @@ def zip_bomb(megabytes: int) -> bytes:
 def fill_form(page, fields: dict, submit: str | None = None) -> None:
     """Fill a form in the browser as a user would: ``fields`` maps a selector to its value (a
     ``<select>`` gets that option, ``True`` ticks a box); then click ``submit`` and wait for
-    the page that answers."""
+    the page that answers.
+
+    Every click that loads a page in these tests waits inside ``expect_navigation``: a click
+    does not wait for the load it starts, and ``wait_for_load_state`` just after it can return
+    at once on the old page, which is already idle (a busy CI machine read the dashboard where
+    the guide it had clicked should have been)."""
     for selector, value in fields.items():
         if value is True:
             page.check(selector)
@@ -58,5 +63,5 @@ def fill_form(page, fields: dict, submit: str | None = None) -> None:
         else:
             page.fill(selector, value)
     if submit:
-        page.click(submit)
-        page.wait_for_load_state("networkidle")
+        with page.expect_navigation(wait_until="networkidle"):
+            page.click(submit)

@@ -24,8 +24,8 @@ def test_account_form_in_a_browser(live_server, page, users, artifacts):
     page.screenshot(path=str(artifacts / "accounts-form-refused.png"), full_page=True)
     fill_form(page, {"select[name=role]": "unit", "input[name=password]": NEW_PASSWORD}, SAVE)
     assert "Đã tạo tài khoản vanthu@test.vn." in page.inner_text("body")
-    page.click("tr:has-text('vanthu@test.vn') >> text=Sửa")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("tr:has-text('vanthu@test.vn') >> text=Sửa")
     body = page.inner_text("body")
     assert "Sửa tài khoản vanthu@test.vn" in body
     assert "Tài khoản này chưa có mã truy cập API." in body
@@ -39,10 +39,10 @@ def test_log_out_everywhere_from_my_account(live_server, page, chromium, users):
     copy = other.new_page()
     copy.goto(f"{live_server}/events/doi-thoai-2020/")
     assert "Huyện đoàn Ba Tri" in copy.inner_text("body")
-    page.click(f"text={users['unit_a'].display_name}")
-    page.wait_for_load_state("networkidle")
-    page.click("text=Đăng xuất khỏi mọi thiết bị")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click(f"text={users['unit_a'].display_name}")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("text=Đăng xuất khỏi mọi thiết bị")
     assert "Đã đăng xuất khỏi mọi thiết bị." in page.inner_text("body")
     copy.goto(f"{live_server}/events/doi-thoai-2020/")
     assert "/login" in copy.url

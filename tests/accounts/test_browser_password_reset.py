@@ -39,8 +39,8 @@ def _mailed_links(app, sink: MailSink, email: str) -> list[str]:
 
 def _ask_for_link(page, base: str, email: str) -> str:
     page.goto(f"{base}/login")
-    page.click("text=Quên mật khẩu?")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("text=Quên mật khẩu?")
     fill_form(page, {"input[name=email]": email}, "button[type=submit]")
     return page.inner_text("body")
 

@@ -36,11 +36,11 @@ def test_token_made_seen_once_used_and_revoked(live_server, page, users, artifac
     browser_login(page, live_server, users["organizer"])
     page.goto(f"{live_server}/accounts/")
     assert "flask" not in page.inner_text("main")
-    page.click(f"tr:has-text('{staff.email}') >> text=Sửa")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click(f"tr:has-text('{staff.email}') >> text=Sửa")
     assert "create-token" not in page.inner_text("main")
-    page.click("#new-token")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("#new-token")
     assert page.locator(".is-invalid, .invalid-feedback").count() == 0  # nothing typed yet
     page.screenshot(path=str(artifacts / "token-form-1280.png"), full_page=True)
     fill_form(page, {"input[name=label]": "Máy quét cửa 1", "input[name=days]": "7"},
@@ -64,8 +64,8 @@ def test_token_made_seen_once_used_and_revoked(live_server, page, users, artifac
 
     assert _api_status(live_server, secret) == 200  # a program at the door uses it
 
-    page.click("text=Tôi đã sao chép mã, quay lại tài khoản")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("text=Tôi đã sao chép mã, quay lại tài khoản")
     row = page.locator("#api-tokens tr:has-text('Máy quét cửa 1')")
     assert "Đang dùng được" in row.inner_text()
     assert secret not in page.content()  # never shown again
@@ -77,8 +77,8 @@ def test_token_made_seen_once_used_and_revoked(live_server, page, users, artifac
 
     questions = []
     page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
-    row.locator("button:has-text('Thu hồi')").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        row.locator("button:has-text('Thu hồi')").click()
     assert questions and "Thu hồi mã “Máy quét cửa 1”?" in questions[0]
     assert "Đã thu hồi mã truy cập “Máy quét cửa 1”." in page.inner_text("main")
     assert "Đã thu hồi" in page.locator("#api-tokens tr:has-text('Máy quét cửa 1')").inner_text()

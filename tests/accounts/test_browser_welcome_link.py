@@ -58,6 +58,6 @@ def test_welcome_link_and_contacts_in_a_browser(live_server, page, chromium, use
     assert "Nguyễn Văn An" in contacts and "an@batri.vn" in contacts
     assert "vanthu@batri.vn" in page.inner_text("#unit-accounts")
     page.screenshot(path=str(artifacts / "unit-contacts.png"), full_page=True)
-    page.click("#unit-contacts >> text=Xóa")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("#unit-contacts >> text=Xóa")
     assert "Chưa có người liên hệ." in page.inner_text("body")

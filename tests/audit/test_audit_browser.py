@@ -20,23 +20,23 @@ def test_organizer_searches_the_audit_log(live_server, page, users, history, art
             and not r.url.endswith("/favicon.ico") else None)
     page.on("pageerror", lambda e: problems.append(str(e)))
     browser_login(page, live_server, users["organizer"])
-    page.click("nav >> text=Nhật ký")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("nav >> text=Nhật ký")
     assert page.url.endswith("/audit/")
     assert page.locator("table.audit-table > tbody > tr").count() >= 9
     page.screenshot(path=str(artifacts / "ops-audit-log.png"), full_page=True)
 
     page.fill("#q", "dang thuc hua")
-    page.click("button:text('Lọc')")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("button:text('Lọc')")
     rows = page.locator("table.audit-table > tbody > tr")
     assert rows.count() == 1
     assert "Trường THPT Đặng Thúc Hứa" in rows.first.inner_text()
 
     page.select_option("#action", "extension.grant")
     page.fill("#q", "")
-    page.click("button:text('Lọc')")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("button:text('Lọc')")
     assert rows.count() == 2
     assert "10:00 06/02/2020" in page.inner_text("table.audit-table")
     page.screenshot(path=str(artifacts / "ops-audit-log-filtered.png"), full_page=True)

@@ -209,8 +209,8 @@ def test_the_audit_page_reads_on_a_laptop_and_fits_a_phone(live_server, page, us
         first = page.locator("tr.audit-entry").first.inner_text()
         assert "btc (Ban tổ chức) đã đăng nhập tài khoản" in first
     page.select_option("#action", label="Tạo tài khoản")
-    page.click("button:text('Lọc')")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("button:text('Lọc')")
     assert page.locator("tr.audit-entry").count() == 6  # five by the fixtures, one by btc
     page.screenshot(path=str(artifacts / "audit-sentences-filtered-360.png"), full_page=True)
 

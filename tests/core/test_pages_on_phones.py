@@ -174,8 +174,8 @@ def test_a_unit_logs_in_and_opens_its_event_with_the_keyboard_only(live_server, 
     page.keyboard.press("Tab")
     assert _focused(page, "name") == "password"
     page.keyboard.type(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.keyboard.press("Enter")
     assert "/login" not in page.url
     # Past the skip link and the closed menu's button, then on to the first event link.
     event_link = page.locator("main a[href*='/events/']").first
@@ -187,8 +187,8 @@ def test_a_unit_logs_in_and_opens_its_event_with_the_keyboard_only(live_server, 
         pytest.fail("Tab never reached the event's link")
     assert page.evaluate(ring)
     href = event_link.get_attribute("href")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.keyboard.press("Enter")
     assert urlsplit(page.url).path == href
 
 

@@ -17,8 +17,8 @@ def test_extension_request_from_the_unit_page_to_the_dashboard_and_back(
     page.select_option("#deadline", "questions")
     page.fill("#reason", "Chi đoàn họp muộn do lịch thi học kỳ.")
     page.fill("#until", "08/02/2020")
-    page.get_by_role("button", name="Gửi đơn xin gia hạn").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.get_by_role("button", name="Gửi đơn xin gia hạn").click()
     assert "Chờ Ban tổ chức trả lời" in page.inner_text("#xin-gia-han")
     page.screenshot(path=str(artifacts / "dashboard-unit-asks.png"), full_page=True)
 
@@ -33,8 +33,8 @@ def test_extension_request_from_the_unit_page_to_the_dashboard_and_back(
     page.click("text=Đơn xin gia hạn chờ trả lời")
     row = page.locator("#don-xin-gia-han tbody tr").first
     assert row.locator("input[name=until]").input_value() == "09/02/2020 00:00"
-    row.get_by_role("button", name="Gia hạn").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        row.get_by_role("button", name="Gia hạn").click()
     assert "Đã gia hạn cho Huyện đoàn Ba Tri." in page.inner_text("body")
     page.screenshot(path=str(artifacts / "dashboard-extension-granted.png"), full_page=True)
 

@@ -10,15 +10,16 @@ pytestmark = pytest.mark.browser
 def test_organizer_and_unit_pages(live_server, page, users, artifacts):
     browser_login(page, live_server, users["organizer"])
     page.click("text=Danh sách sự kiện")  # the home is the dashboard; the list is a click away
-    page.click("text=Chương trình đối thoại giữa Bí thư Tỉnh ủy")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("text=Chương trình đối thoại giữa Bí thư Tỉnh ủy")
     body = page.inner_text("body")
     assert "Môi trường làm việc của cán bộ Đoàn – Đội trường học" in body
     assert "Hội trường lớn Ủy ban nhân dân tỉnh Bến Tre" in body
     assert "08:00 14/02/2020" in body
     page.screenshot(path=str(artifacts / "events-organizer-overview.png"), full_page=True)
 
-    page.click("text=Đăng xuất")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("text=Đăng xuất")
     browser_login(page, live_server, users["unit_a"])
     body = page.inner_text("body")
     assert "Huyện đoàn Ba Tri" in body
@@ -53,10 +54,12 @@ def test_organizer_edits_each_domains_settings_in_one_form(live_server, page, us
 def test_organizer_clones_the_event_from_its_overview(live_server, page, users, artifacts):
     browser_login(page, live_server, users["organizer"])
     page.goto(f"{live_server}/events/doi-thoai-2020/")
-    page.click("text=Nhân bản sự kiện")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("text=Nhân bản sự kiện")
     page.fill("#slug", "doi-thoai-2027")
     page.fill("#starts_on", "31/02/2027")
-    page.get_by_role("button", name="Nhân bản", exact=True).click()
+    with page.expect_navigation(wait_until="networkidle"):
+        page.get_by_role("button", name="Nhân bản", exact=True).click()
     assert "Ngày không hợp lệ" in page.inner_text("body")
     page.fill("#starts_on", "12/02/2027")
     page.screenshot(path=str(artifacts / "events-clone-form.png"), full_page=True)

@@ -37,7 +37,8 @@ def test_a_deadline_and_a_service_period_typed_on_an_english_browser(
     assert deadline.input_value() == "05/02/2020 00:00"
     # A typo is refused in words, and what was typed stays to be corrected.
     page.fill("#question_deadline", "31/02/2020 17:30")
-    page.get_by_role("button", name="Lưu", exact=True).click()
+    with page.expect_navigation(wait_until="networkidle"):
+        page.get_by_role("button", name="Lưu", exact=True).click()
     assert "Thời điểm không hợp lệ: nhập theo dạng dd/mm/yyyy HH:MM" in page.inner_text("body")
     assert page.input_value("#question_deadline") == "31/02/2020 17:30"
     page.fill("#question_deadline", "07/02/2020 17:30")

@@ -90,8 +90,8 @@ def test_the_guide_fits_a_phone_and_prints_without_menus(live_server, page, user
     browser_login(page, live_server, users[role])
     page.set_viewport_size({"width": 360, "height": 800})
     page.click(".navbar-toggler")
-    page.click("#help-link")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("#help-link")
     assert urlsplit(page.url).path == "/huong-dan/"
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.screenshot(path=str(artifacts / f"help-{role}-360.png"), full_page=True)

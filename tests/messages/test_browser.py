@@ -16,8 +16,10 @@ pytestmark = pytest.mark.browser
 def test_organizer_previews_saves_and_follows_reminders(live_server, page, users, artifacts):
     browser_login(page, live_server, users["organizer"])
     page.goto(f"{live_server}/events/doi-thoai-2020/")
-    page.click("text=Thông báo")
-    page.click("text=Nhắc việc")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("text=Thông báo")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("text=Nhắc việc")
     fill_form(page, {"#deadline": "questions", "#offset_days": "-3",
                      "#audience": "below_question_minimum",
                      "#subject": "Nhắc gửi câu hỏi — {don_vi}",
@@ -28,14 +30,14 @@ def test_organizer_previews_saves_and_follows_reminders(live_server, page, users
     assert "Đơn vị đã gửi 0/15, còn thiếu 15 câu." in preview
     assert "Hạn chót: 05/02/2020 00:00." in preview
     page.screenshot(path=str(artifacts / "messages-rule-preview.png"), full_page=True)
-    page.click("text=Lưu quy tắc")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("text=Lưu quy tắc")
     assert "Đã thêm quy tắc nhắc việc." in page.inner_text("body")
     fill_form(page, {"#offset_days": "-1", "#subject": "Nhắc", "#body": "Thiếu {so_cau}"},
               submit="text=Lưu quy tắc")
     assert "Biến {so_cau} không tồn tại" in page.inner_text("#rule-form")
-    page.click("text=Thêm các nhắc việc mặc định")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("text=Thêm các nhắc việc mặc định")
     # The rule saved above is one of the six proposed: it is not added twice.
     assert "Đã thêm 5 quy tắc nhắc việc mặc định." in page.inner_text("body")
     assert page.locator("#rules tbody tr").count() == 6
@@ -57,15 +59,15 @@ def test_the_bell_and_the_inbox_in_a_browser(live_server, page, users, artifacts
     browser_login(page, live_server, users["unit_a"])
     assert page.inner_text("#inbox-unread") == "2"
     assert page.get_attribute("#inbox-bell", "aria-label") == "Hộp thư: 2 thư chưa đọc"
-    page.click("#inbox-bell")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("#inbox-bell")
     assert page.locator("#inbox .unread").count() == 2
     page.screenshot(path=str(artifacts / "inbox-list.png"), full_page=True)
-    page.click("text=Gia hạn nộp câu hỏi đến 10/03/2026")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("text=Gia hạn nộp câu hỏi đến 10/03/2026")
     assert "Trân trọng,\nBan Tổ chức" in page.inner_text(".message-body")
     assert page.inner_text("#inbox-unread") == "1"
     page.screenshot(path=str(artifacts / "inbox-message.png"), full_page=True)
-    page.click("text=← Hộp thư")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("text=← Hộp thư")
     assert page.locator("#inbox .unread").count() == 1

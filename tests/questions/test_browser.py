@@ -86,10 +86,13 @@ def test_unit_submits_and_organizer_moderates_merges_and_presents(
     expect(page.locator("#merged-list")).to_contain_text("De nghi tinh tang phu cap")
     page.screenshot(path=str(artifacts / "questions-detail.png"), full_page=True)
 
-    page.click(".questions-subnav >> text=Thứ tự đối thoại")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click(".questions-subnav >> text=Thứ tự đối thoại")
     last = page.locator("#order-list li").last
-    last.locator("button[title=Lên]").click()
-    page.click(".questions-subnav >> text=Thứ tự đối thoại")
+    with page.expect_navigation(wait_until="networkidle"):
+        last.locator("button[title=Lên]").click()
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click(".questions-subnav >> text=Thứ tự đối thoại")
     page.screenshot(path=str(artifacts / "questions-order.png"), full_page=True)
     db.session.rollback()  # read what the server committed, not this thread's old snapshot
     before = [q.id for q in moderation.selected(event)]

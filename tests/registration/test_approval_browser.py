@@ -29,16 +29,16 @@ def test_organizer_approves_two_and_rejects_one(live_server, page, users, event,
 
     browser_login(page, live_server, users["organizer"])
     page.goto(f"{live_server}{LIST}")
-    page.click("#waiting-link")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("#waiting-link")
     assert page.input_value("#f-status") == "pending"
     assert page.locator("#attendees tbody tr").count() == 3
     page.check(f"tr:has-text('{names[0]}') .review-pick")
     page.check(f"tr:has-text('{names[1]}') .review-pick")
     assert page.inner_text("#review-count") == "Đã chọn 2"
     page.screenshot(path=str(artifacts / "approval-organizer-1280.png"), full_page=True)
-    page.click("#review-approve")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("#review-approve")
     assert "Đã duyệt 2 đại biểu" in page.inner_text("body")
     rows = page.locator("#attendees tbody tr")  # back on the waiting list: one left
     assert rows.count() == 1 and names[2] in rows.first.inner_text()
@@ -49,8 +49,8 @@ def test_organizer_approves_two_and_rejects_one(live_server, page, users, event,
     page.screenshot(path=str(artifacts / "approval-organizer-360.png"), full_page=True)
     scroll, inner = _width(page)
     assert scroll <= inner
-    page.click("#review-reject")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("#review-reject")
     assert "Đã từ chối 1 đăng ký" in page.inner_text("body")
     page.context.clear_cookies()  # the phone's menu hides the logout button
 

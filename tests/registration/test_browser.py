@@ -67,11 +67,11 @@ def test_register_and_print(live_server, page, users, open_registration, add, ar
     page.goto(f"{live_server}/events/doi-thoai-2020/registration/settings")
     for name, value in SETTINGS.items():
         page.fill(f"[name={name}]", value)
-    page.click("button:has-text('Lưu')")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("button:has-text('Lưu')")
     page.fill("#f-q", "nguyen van an")
-    page.click("button:has-text('Lọc')")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("button:has-text('Lọc')")
     rows = page.locator("#attendees tbody tr")
     assert rows.count() == 1 and "Nguyễn Văn Ấn" in rows.first.inner_text()
     page.goto(f"{live_server}/events/doi-thoai-2020/registration/")

@@ -22,8 +22,8 @@ def test_organizer_sends_an_invitation_and_the_link_opens_without_login(
     browser_login(page, live_server, users["organizer"])
     page.goto(f"{live_server}/events/doi-thoai-2020/registration/")
     page.check(f"input[name=attendee][value='{lan.id}']")
-    page.click("text=Gửi cho người đã đánh dấu")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("text=Gửi cho người đã đánh dấu")
     assert "Đã xếp 1 giấy mời vào hộp thư đi" in page.inner_text("body")
     row = page.locator(f"tr[data-attendee='{lan.id}']")
     assert "Giấy mời qua thư: Chờ gửi" in row.inner_text()

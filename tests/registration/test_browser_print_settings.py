@@ -66,8 +66,8 @@ def test_settings_filled_in_with_a_live_preview(live_server, page, users, open_r
     page.screenshot(path=str(artifacts / "print-settings-360.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
 
-    page.click("button:has-text('Lưu')")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("button:has-text('Lưu')")
     assert "Đã lưu thông tin in" in page.inner_text("body")
 
     page.goto(f"{live_server}/events/doi-thoai-2020/registration/{attendee.id}/invitation")
@@ -82,6 +82,6 @@ def test_settings_filled_in_with_a_live_preview(live_server, page, users, open_r
         assert text in letter.upper() if text.isupper() else text in letter, text
     page.screenshot(path=str(artifacts / "print-invitation-printed.png"), full_page=True)
     page.emulate_media(media="screen")
-    back.click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        back.click()
     assert page.url.endswith(f"/registration/{attendee.id}/edit")

@@ -21,15 +21,18 @@ def test_organizer_adds_renames_and_uses_a_kind(live_server, page, users, artifa
 
     page.fill("#key", "ward")
     page.fill("#name", "Đoàn phường")
-    page.get_by_role("button", name="Thêm", exact=True).click()
+    with page.expect_navigation(wait_until="networkidle"):
+        page.get_by_role("button", name="Thêm", exact=True).click()
     assert "Đã thêm loại “Đoàn phường”." in page.inner_text("body")
-    page.locator("tr[data-kind=ward]").get_by_role("link", name="Đổi tên").click()
+    with page.expect_navigation(wait_until="networkidle"):
+        page.locator("tr[data-kind=ward]").get_by_role("link", name="Đổi tên").click()
     page.fill("#name", "Đoàn phường, thị trấn")
-    page.get_by_role("button", name="Lưu", exact=True).click()
+    with page.expect_navigation(wait_until="networkidle"):
+        page.get_by_role("button", name="Lưu", exact=True).click()
     assert "Đoàn phường, thị trấn" in page.inner_text("tr[data-kind=ward]")
 
-    page.locator("tr[data-kind=district]").get_by_role("button", name="Xóa").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.locator("tr[data-kind=district]").get_by_role("button", name="Xóa").click()
     assert "Không xóa được loại “Huyện, Thành đoàn”: 9 đơn vị thuộc loại này" in \
         page.inner_text("body")
     page.screenshot(path=str(artifacts / "units-kinds.png"), full_page=True)
@@ -54,8 +57,8 @@ def test_organizer_renames_then_merges_a_unit(live_server, page, users, set_now,
     page.fill("#name", "Đoàn xã Ba Tri")
     page.fill("#effective_on", "2025-07-01")
     page.fill("#note", "Nghị quyết sắp xếp đơn vị hành chính")
-    page.get_by_role("button", name="Đổi tên", exact=True).click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.get_by_role("button", name="Đổi tên", exact=True).click()
     body = page.inner_text("body")
     assert "Đã đổi tên thành Đoàn xã Ba Tri từ ngày 01/07/2025." in body
     assert "Huyện đoàn Ba Tri → Đoàn xã Ba Tri" in page.inner_text("#unit-history")
@@ -64,8 +67,8 @@ def test_organizer_renames_then_merges_a_unit(live_server, page, users, set_now,
     page.fill("#merged_on", "2025-07-01")
     page.check("input[name=accounts][value=deactivate]")
     page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name="Sáp nhập", exact=True).click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.get_by_role("button", name="Sáp nhập", exact=True).click()
     body = page.inner_text("body")
     assert "Đã sáp nhập Đoàn xã Ba Tri vào Huyện đoàn Bình Đại từ ngày 01/07/2025." in body
     assert "Đã sáp nhập vào Huyện đoàn Bình Đại từ ngày 01/07/2025" in body
