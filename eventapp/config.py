@@ -123,9 +123,26 @@ ENV_SECONDS = {
     "EVENTAPP_OUTBOX_IDLE": "OUTBOX_IDLE",
 }
 
+def as_flag(value) -> bool:
+    """One boolean from a setting: the strings 1/true/yes/on are on and any other string off
+    (so ``MAIL_USE_TLS = "0"`` in ``instance/config.py`` is off, not a true non-empty string);
+    anything else by its truth."""
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    return bool(value)
+
+
 def flag(env: str) -> bool:
-    """The one boolean reader of the environment: 1/true/yes is on, anything else off."""
-    return os.environ.get(env, "").strip().lower() in {"1", "true", "yes"}
+    """The one boolean reader of the environment (``as_flag`` of its value; unset is off)."""
+    return as_flag(os.environ.get(env, ""))
+
+
+def normalise_flags(settings) -> None:
+    """Make the boolean settings booleans, wherever they came from (the config file may hold
+    "0" or "false", which Python would read as true)."""
+    for key in ENV_FLAGS.values():
+        if key in settings:
+            settings[key] = as_flag(settings[key])
 
 
 def _port(env: str) -> int:

@@ -47,3 +47,15 @@ def test_a_bad_port_is_refused_at_start(clean_env, port):
 
 def test_without_mail_settings_nothing_is_set(clean_env):
     assert not any(k.startswith("MAIL_") for k in config.from_environment())
+
+
+def test_booleans_in_the_config_file_are_read_the_same_way(tmp_path, clean_env):
+    """``MAIL_USE_TLS = "0"`` in ``instance/config.py`` is off (a non-empty string would be
+    true to Python), and ``"true"`` is on, as in the environment."""
+    from eventapp import create_app
+
+    (tmp_path / "config.py").write_text('MAIL_USE_TLS = "0"\nMAIL_USE_SSL = "true"\n')
+    clean_env.setenv("EVENTAPP_INSTANCE_PATH", str(tmp_path))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'app.sqlite'}"})
+    assert app.config["MAIL_USE_TLS"] is False
+    assert app.config["MAIL_USE_SSL"] is True
