@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, url_for
-from markupsafe import Markup, escape
 
 from eventapp.accounts.models import Role, User
 from eventapp.extensions import db
@@ -133,13 +132,6 @@ def organizers() -> list[outbox.Recipient]:
     return [outbox.for_user(user) for user in users]
 
 
-def as_html(text: str, href: str) -> str:
-    """The plain text as simple HTML: paragraphs kept, the link clickable."""
-    body = escape(text).replace("\n", Markup("<br>\n"))
-    anchor = Markup('<a href="{0}">{0}</a>').format(href)
-    return str(Markup("<p>{}</p>").format(body).replace(escape(href), anchor))
-
-
 def notify(kind: str, *, event, unit_id: int | None = None, values: dict | None = None,
            ref: str | None = None, user=None) -> list[Message]:
     """Write the ``kind`` notice about ``unit_id`` into the outbox (to the unit's accounts and
@@ -162,6 +154,6 @@ def notify(kind: str, *, event, unit_id: int | None = None, values: dict | None 
     values["lien_ket"] = href
     body = notice.body.format(**values)
     return outbox.enqueue(recipients, subject=notice.subject.format(**values), body=body,
-                          html=as_html(body, href), cause=f"notice.{kind}", event_id=event.id,
+                          cause=f"notice.{kind}", event_id=event.id,
                           unit_id=unit_id, cause_ref=ref,
                           created_by_id=getattr(user, "id", None))

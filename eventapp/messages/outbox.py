@@ -7,6 +7,7 @@ never lost for one that committed. Delivery is the worker's job.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
+from markupsafe import escape
 
 from eventapp.accounts.models import Role, User
 from eventapp.clock import now
@@ -81,6 +83,33 @@ def new_message_id() -> str:
     return f"<{secrets.token_hex(16)}@{domain}>"
 
 
+#: A web address in a message's text; trailing sentence punctuation is not part of it.
+_URL = re.compile(r"https?://[^\s<>\"']+")
+_TRAILING = ".,;:!?)"
+
+
+def _linked(text: str) -> str:
+    """``text`` escaped, each web address in it an escaped link (found in the raw text, so an
+    escaped quote or ampersand never becomes part of an address)."""
+    out, at = [], 0
+    for match in _URL.finditer(text):
+        url = match.group(0).rstrip(_TRAILING)
+        out.append(str(escape(text[at:match.start()])))
+        out.append('<a href="{0}">{0}</a>'.format(escape(url)))
+        at = match.start() + len(url)
+    out.append(str(escape(text[at:])))
+    return "".join(out)
+
+
+def html_from_text(text: str) -> str:
+    """The HTML alternative of a plain-text message: its paragraphs and line breaks kept and
+    every web address clickable. ``enqueue`` gives every e-mail one, so a rule's reminder or an
+    organizer's notice reads as well in a mail client as a notice written by the app."""
+    paragraphs = [part for part in re.split(r"\n\s*\n", text.strip()) if part.strip()]
+    return "\n".join("<p>" + _linked(part).replace("\n", "<br>\n") + "</p>"
+                     for part in paragraphs)
+
+
 def enqueue(recipients: Sequence[Recipient], *, subject: str, body: str, cause: str,
             html: str | None = None, channels: Sequence[Channel] = (Channel.inapp, Channel.email),
             event_id: int | None = None, unit_id: int | None = None,
@@ -89,11 +118,14 @@ def enqueue(recipients: Sequence[Recipient], *, subject: str, body: str, cause: 
             dedupe: str | None = None, not_before: datetime | None = None) -> list[Message]:
     """One row per recipient and channel it can be reached by; returns the rows added.
 
+    ``html`` is the e-mail's HTML alternative; without it, one is made from ``body``.
+
     ``dedupe`` (a prefix such as ``rule:12``) makes each recipient's message unique for good:
     a recipient who already has a row with that key is skipped, and the unique index decides
     between two writers at once (the loser's transaction fails and is retried by its caller).
     """
     status = MessageStatus.awaiting_approval if approval else MessageStatus.queued
+    html = html if html is not None else html_from_text(body)
     due = not_before or now()
     rows: list[Message] = []
     keys: dict[str, Message] = {}

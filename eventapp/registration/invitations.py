@@ -26,7 +26,7 @@ from eventapp.extensions import db
 from eventapp.messages import outbox
 from eventapp.messages.channels import Unavailable
 from eventapp.messages.models import Channel, Message, MessageStatus
-from eventapp.messages.notices import as_html, link
+from eventapp.messages.notices import link
 from eventapp.registration import codes, printing, qr
 from eventapp.registration.models import Attendee, AttendeeStatus
 
@@ -98,7 +98,7 @@ def _enqueue(attendee: Attendee, actor) -> list[Message]:
         [outbox.Recipient(name=attendee.full_name, address=attendee.email,
                           unit_id=attendee.unit_id)],
         subject=f"Giấy mời tham dự {attendee.event.title}", body=body,
-        html=as_html(body, href), cause=CAUSE, channels=(Channel.email,),
+        cause=CAUSE, channels=(Channel.email,),
         event_id=attendee.event_id, unit_id=attendee.unit_id, cause_ref=ref(attendee.id),
         created_by_id=getattr(actor, "id", None),
         attachments=[{"kind": ATTACHMENT, "id": attendee.id}])

@@ -35,7 +35,7 @@ class UnitKindRow(db.Model):
     (``RegistrationCap.unit_kind``) and the nomination rules name it by ``key``."""
 
     __tablename__ = "unit_kind"
-    #: 0013 seeds the defaults: backup and copy-db count a table of only them as empty.
+    #: 0015_unit_kinds seeds the defaults: backup and copy-db count a table of only them as empty.
     __table_args__ = {"info": {"seeded": True}}
 
     #: Stable key used in definitions, the API and caps, e.g. ``high_school``.

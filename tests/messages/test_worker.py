@@ -257,3 +257,42 @@ def test_the_loop_ends_when_the_server_it_ran_beside_is_gone(app, monkeypatch):
     looping = Worker(app)
     monkeypatch.setattr(looping, "run_once", lambda: pytest.fail("no round without a parent"))
     looping.run()
+
+
+def test_an_organizers_notice_arrives_with_an_html_alternative(mail_app, mailsink, users,
+                                                              token_for, clock):
+    """A notice written as plain text (here through the API, as reminders and password links
+    are) still arrives with an HTML part: its paragraphs kept, its address clickable and its
+    text escaped, never read as markup."""
+    client = mail_app.test_client()
+    body = ("Kính gửi {don_vi},\nxem hướng dẫn tại https://tinhdoan.vn/huong-dan?muc=1&trang=2."
+            "\n\nGhi chú: <b>không</b> phải thẻ.")
+    response = client.post("/api/v1/events/doi-thoai-2020/messages",
+                           headers=token_for(users["organizer"]),
+                           json={"audience": {"units": ["BATRI"]}, "subject": "Hướng dẫn",
+                                 "body": body, "channels": ["email"]})
+    assert response.status_code == 202, response.get_json()
+    assert Worker(mail_app).run_once().failed == 0
+    assert mailsink.received
+    for received in mailsink.received:
+        mail = received.parsed()
+        assert "xem hướng dẫn tại https://tinhdoan.vn/huong-dan?muc=1&trang=2." in \
+            mail.get_body(("plain",)).get_content()
+        html = mail.get_body(("html",)).get_content()
+        assert ('<a href="https://tinhdoan.vn/huong-dan?muc=1&amp;trang=2">'
+                "https://tinhdoan.vn/huong-dan?muc=1&amp;trang=2</a>.") in html
+        assert "Kính gửi Huyện đoàn Ba Tri,<br>" in html
+        assert "</p>\n<p>Ghi chú: &lt;b&gt;không&lt;/b&gt; phải thẻ.</p>" in html
+
+
+@pytest.mark.parametrize("text, html", [
+    ("Một dòng", "<p>Một dòng</p>"),
+    ("a\nb\n\n\nc", "<p>a<br>\nb</p>\n<p>c</p>"),
+    ("Xem http://x.vn/a, rồi (https://y.vn/b).", 'Xem <a href="http://x.vn/a">http://x.vn/a</a>,'
+     ' rồi (<a href="https://y.vn/b">https://y.vn/b</a>).'),
+    ('<script>alert("x")</script>', "<p>&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;</p>"),
+    ('javascript:alert(1) "http://a.vn/"', '<p>javascript:alert(1) &#34;<a href="http://a.vn/">'
+     "http://a.vn/</a>&#34;</p>"),
+])
+def test_the_html_alternative_is_the_text_escaped_with_links(text, html):
+    assert html in outbox.html_from_text(text)
