@@ -209,3 +209,37 @@ def test_parent_files_a_dossier_for_its_child(client, family, login, event):
     other = f"{EVENT}/nominations/new?unit=BINHDAI"
     assert client.post_form(other, dossier_form(), page=f"{EVENT}/nominations/new"
                             ).status_code == 404
+
+
+def test_a_dossier_for_the_child_keeps_the_childs_deadline(client, family, login, event,
+                                                            set_now):
+    """The parent's own extension reopens dossiers for the parent only: after the deadline it
+    files its own dossier but not its child's, and the child's extension reopens the child's."""
+    from eventapp.events import services as events
+    from eventapp.nominations.models import Nomination
+    from eventapp.nominations.settings import DEADLINE
+    from tests.nominations.helpers import dossier_form
+
+    deadline = events.effective_deadline(event, unit("CHAUTHANH").id, DEADLINE)
+    grant_extension(event, unit("BATRI"), DEADLINE, deadline + timedelta(days=2),
+                    "Bổ sung hồ sơ", family["organizer"])
+    db.session.commit()
+    set_now(deadline + timedelta(hours=1))
+    login(family["unit_a"])
+
+    def filed(name: str):
+        return db.session.scalar(sa.select(Nomination).where(Nomination.full_name == name))
+
+    child = f"{EVENT}/nominations/new?unit=CHAUTHANH"
+    refused = client.post_form(child, dossier_form(full_name="Phạm Thị Thu"), page=child)
+    assert refused.status_code != 302 and filed("Phạm Thị Thu") is None
+    assert "Đã hết hạn lúc 00:00 05/02/2020" in refused.get_data(as_text=True)
+    own = f"{EVENT}/nominations/new"
+    saved = client.post_form(own, dossier_form(full_name="Lê Văn Tám"), page=own)
+    assert saved.status_code == 302 and filed("Lê Văn Tám").unit_id == unit("BATRI").id
+
+    grant_extension(event, unit("CHAUTHANH"), DEADLINE, deadline + timedelta(days=1),
+                    "Xã mới sáp nhập", family["organizer"])
+    db.session.commit()
+    again = client.post_form(child, dossier_form(full_name="Phạm Thị Thu"), page=child)
+    assert again.status_code == 302 and filed("Phạm Thị Thu").unit_id == unit("CHAUTHANH").id
