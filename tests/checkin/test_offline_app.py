@@ -57,6 +57,13 @@ def phone(chromium, tmp_path):
     device.close()
 
 
+def within(moment: datetime, bracket: tuple[datetime, datetime]) -> bool:
+    """``moment`` (kept by the server from the browser's clock, milliseconds kept) lies between
+    the moments just before and just after the scan, give or take the clocks' rounding."""
+    slack = timedelta(seconds=1)
+    return bracket[0] - slack <= moment <= bracket[1] + slack
+
+
 def wait_ready(page):
     page.wait_for_selector("body[data-scanner-ready='1']")
     page.wait_for_selector("#ci-count:not([hidden])")  # the code table is loaded
@@ -175,11 +182,15 @@ def test_installed_scanner_works_offline_from_cold_and_syncs_by_itself(
     dao.status = "cancelled"
     db.session.commit()
 
+    # Each scan's time lies between the moments just before and just after it (a busy
+    # machine may take seconds to press Enter).
     scanned = datetime.now(UTC)
     scan(page, code_of(people["an"]))
     assert "Hợp lệ — chờ đồng bộ" in result(page, "queued")
+    an_scanned = (scanned, datetime.now(UTC))
     scan(page, code_of(stranger))
     assert rules.Outcome.unknown_code.message in result(page, "unknown_code")
+    stranger_scanned = (an_scanned[1], datetime.now(UTC))
     scan(page, code_of(people["huy"]))
     assert rules.Outcome.revoked.message in result(page, "revoked")
     scan(page, code_of(people["binh"]))
@@ -198,7 +209,7 @@ def test_installed_scanner_works_offline_from_cold_and_syncs_by_itself(
     assert db.session.scalar(sa.select(sa.func.count(CheckIn.id))) == 1  # Cửa 2's only
 
     # The scans are over 2 s old when they are synced: their own time must be kept.
-    page.wait_for_function("t => Date.now() > t", arg=(scanned.timestamp() + 2) * 1000)
+    page.wait_for_function("t => Date.now() > t", arg=(an_scanned[1].timestamp() + 3) * 1000)
     server.start()
     started = time.monotonic()
     page.wait_for_selector("#ci-queue[hidden]", state="attached", timeout=20_000)
@@ -215,7 +226,7 @@ def test_installed_scanner_works_offline_from_cold_and_syncs_by_itself(
     assert set(rows) == {people["an"].id, people["binh"].id}
     an = rows[people["an"].id]
     assert an.from_offline_queue and an.device == "Cửa 5" and an.staff_id == users["checkin"].id
-    assert abs(an.checked_in_at - scanned) < timedelta(seconds=3)  # the original scan time
+    assert within(an.checked_in_at, an_scanned)  # the original scan time
     assert an.recorded_at - an.checked_in_at > timedelta(seconds=2)  # sent after the restart
     assert rows[people["binh"].id].device == "Cửa 2"  # the first recorded check-in stands
     # The stranger's code, unknown offline and online, reaches the failed-scan log with the
@@ -224,7 +235,7 @@ def test_installed_scanner_works_offline_from_cold_and_syncs_by_itself(
         sa.select(FailedScan).where(FailedScan.result == "unknown_code"))]
     assert [row[:3] for row in failed] == [
         ("unknown_code", "Cửa 5", code_fingerprint(code_of(stranger))[:6])]
-    assert abs(failed[0][3] - scanned) < timedelta(seconds=3)
+    assert within(failed[0][3], stranger_scanned)
     assert rules.Outcome.unknown_code.message in problems
     assert synced_in < 10
     assert not phone.errors
@@ -248,6 +259,7 @@ def test_scans_wait_for_a_new_login_when_the_old_one_ended_with_the_browser(
     scanned = datetime.now(UTC)
     scan(page, code_of(people["an"]))
     assert "Hợp lệ — chờ đồng bộ" in result(page, "queued")
+    scanned = (scanned, datetime.now(UTC))
 
     server.start()
     page.wait_for_function(
@@ -261,7 +273,7 @@ def test_scans_wait_for_a_new_login_when_the_old_one_ended_with_the_browser(
     # The queue's badge is hidden until the kept queue is read, so wait for the check-in row.
     (row,) = wait_for_checkins(1)
     assert row.attendee_id == people["an"].id and row.from_offline_queue
-    assert abs(row.checked_in_at - scanned) < timedelta(seconds=3)
+    assert within(row.checked_in_at, scanned)
     assert not phone.errors
 
 
