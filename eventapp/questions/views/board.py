@@ -42,7 +42,8 @@ def board_page(event: Event):
     return render_template("questions/board.html", event=event, rows=rows, totals=totals,
                            topics=topics, chart=chart, sort=key, descending=descending,
                            only_short=only_short, sort_labels=SORT_LABELS,
-                           groups=board.grouped(rows) if by_parent else None,
+                           sections=board.grouped(rows) if by_parent else [
+                               board.BoardGroup(None, "", rows, totals)],
                            group=GROUP_BY_PARENT if by_parent else None,
                            unit_base=unit_base, when=_formatter(event.timezone),
                            quotas=settings.of(event))
