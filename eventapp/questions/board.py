@@ -5,10 +5,11 @@ units — and the totals by topic (a second query).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import aliased
 
 from eventapp.clock import now
@@ -94,12 +95,57 @@ class BoardGroup:
     name: str
     rows: list[BoardRow]
     totals: BoardTotals
+    #: This page holds the rest of a group that began on the page before.
+    continued: bool = False
 
 
 def grouped(rows: list[BoardRow]) -> list[BoardGroup]:
     """The board grouped by parent (nhóm theo đơn vị cấp trên), rows keeping their order."""
     return [BoardGroup(g.code, g.name, g.rows, totals(g.rows)) for g in group_by_parent(
         rows, lambda r: (r.parent_code, r.parent_name), lambda r: r.code)]
+
+
+#: Units on one page of the board. A national event's 3,000 would make a 2 MB page that takes
+#: Jinja longer to write than the whole aggregate takes to compute; the totals, the groups'
+#: totals and the Excel export still count every unit.
+PAGE_ROWS = 500
+
+
+def page_of(sections: list[BoardGroup], page: int, size: int) -> list[BoardGroup]:
+    """The sections' rows on page ``page`` (from 1) of ``size`` rows each, in order. A group
+    cut by a page break keeps its header and its whole-group totals on both pages; the later
+    part is marked ``continued``."""
+    start, stop, at, out = (page - 1) * size, page * size, 0, []
+    for section in sections:
+        low, high = max(start - at, 0), min(stop - at, len(section.rows))
+        if low < high:
+            out.append(replace(section, rows=section.rows[low:high], continued=low > 0))
+        at += len(section.rows)
+    return out
+
+
+class BoardPage(Pagination):
+    """One page of the board in the shape the one pager takes (Flask-SQLAlchemy's
+    ``Pagination``, as every paged list): ``items`` are the page's sections and ``total``
+    counts rows. Made with ``sections=`` and ``page=``; ``per_page`` is ``PAGE_ROWS``."""
+
+    def __init__(self, sections: list[BoardGroup], page: int, per_page: int | None = None):
+        rows = sum(len(section.rows) for section in sections)
+        size = per_page or PAGE_ROWS
+        last = max(1, -(-rows // size))
+        super().__init__(page=min(max(page, 1), last), per_page=size, max_per_page=None,
+                         error_out=False, sections=sections, rows=rows)
+
+    def _query_items(self) -> list[BoardGroup]:
+        return page_of(self._query_args["sections"], self.page, self.per_page)
+
+    def _query_count(self) -> int:
+        return self._query_args["rows"]
+
+    @property
+    def last(self) -> int:
+        """The number of the page's last row (``items`` are sections, not rows)."""
+        return min(self.page * self.per_page, self.total or 0)
 
 
 @dataclass

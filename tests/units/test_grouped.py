@@ -116,3 +116,59 @@ def test_dossiers_export_grouped_by_parent(client, grouped_event, users):
     assert rows[0][:3] == ("STT", "Đơn vị cấp trên", "Họ và tên")
     assert [(r[1], r[2]) for r in rows[1:]] == [(BA_TRI, "Hồ sơ Châu Thành"),
                                                (NO_PARENT, "Hồ sơ Bình Đại")]
+
+
+def _units_on(html: str) -> list[str]:
+    return [part.split('"', 1)[0] for part in html.split('<tr class="')[1:]
+            if 'data-unit="' in part.split(">", 1)[0]
+            for part in [part.split('data-unit="', 1)[1]]]
+
+
+def test_a_large_board_comes_in_pages_that_keep_the_totals(client, grouped_event, monkeypatch):
+    """Pages of ``PAGE_ROWS`` units (here 2, for the demo's 17): every unit is on exactly one
+    page, in the board's order; the totals and a group's totals count every unit; a group cut
+    by a page break keeps its header on the next page, marked "(tiếp)"."""
+    from eventapp.questions import board
+
+    monkeypatch.setattr(board, "PAGE_ROWS", 2)
+    whole = client.get(f"{EVENT}/questions/board.xlsx?group=parent")
+    everyone = [r[2] for r in sheet_rows(whole)[1:]]
+    seen, heads = [], []
+    for n in range(1, 10):
+        html = client.get(f"{EVENT}/questions/board?group=parent&page={n}").get_data(
+            as_text=True)
+        assert 'id="total-units">17<' in html  # the cards count every unit on every page
+        seen += _units_on(html)
+        heads += [h.split("</th>")[0] for h in html.split('parent-group"')[1:]]
+        if n == 1:
+            assert "Đơn vị 1–2 trong 17" in html and 'aria-label="Trang sau"' in html
+    assert seen == everyone  # 9 pages of 2: each unit once, in order
+    ba_tri = [h for h in heads if BA_TRI in h]  # its 3 units: 2 on page 1, 1 on page 2
+    assert len(ba_tri) == 2 and "(tiếp)" not in ba_tri[0] and f"{BA_TRI} (tiếp)" in ba_tri[1]
+    assert all("3 đơn vị · đủ 0 · thiếu 3" in h for h in ba_tri)  # the whole group's totals
+    # Past the last page: the last page; not a number: the first.
+    last = client.get(f"{EVENT}/questions/board?group=parent&page=99").get_data(as_text=True)
+    assert "Đơn vị 17–17 trong 17" in last
+    first = client.get(f"{EVENT}/questions/board?page=abc").get_data(as_text=True)
+    assert "Đơn vị 1–2 trong 17" in first and "parent-group" not in first
+
+
+@pytest.mark.browser
+def test_the_board_pager_in_a_browser_at_360_px(live_server, page, grouped_event, users,
+                                                 artifacts, monkeypatch):
+    from eventapp.questions import board
+    from tests.conftest import browser_login
+
+    monkeypatch.setattr(board, "PAGE_ROWS", 5)
+    browser_login(page, live_server, users["organizer"])
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto(f"{live_server}{EVENT}/questions/board?group=parent")
+    assert "Đơn vị 1–5 trong 17" in page.inner_text("#board-pages")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.locator("#board-pages").screenshot(path=str(artifacts / "board-pager-360.png"))
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("#board-pages [aria-label='Trang sau']")
+    assert "Đơn vị 6–10 trong 17" in page.inner_text("#board-pages")
+    assert "group=parent" in page.url and "page=2" in page.url
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.screenshot(path=str(artifacts / "board-page-2-1280.png"), full_page=True)

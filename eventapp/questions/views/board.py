@@ -39,11 +39,12 @@ def board_page(event: Event):
              "submitted": [t.submitted for t in topics],
              "selected": [t.selected for t in topics]}
     unit_base = url_for("questions.unit_page", slug=event.slug, code="-")[:-1]
+    sections = board.grouped(rows) if by_parent else [board.BoardGroup(None, "", rows, totals)]
+    page = board.BoardPage(sections, request.args.get("page", 1, type=int))
     return render_template("questions/board.html", event=event, rows=rows, totals=totals,
                            topics=topics, chart=chart, sort=key, descending=descending,
                            only_short=only_short, sort_labels=SORT_LABELS,
-                           sections=board.grouped(rows) if by_parent else [
-                               board.BoardGroup(None, "", rows, totals)],
+                           page=page, sections=page.items,
                            group=GROUP_BY_PARENT if by_parent else None,
                            unit_base=unit_base, when=_formatter(event.timezone),
                            quotas=settings.of(event))
