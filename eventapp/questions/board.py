@@ -129,11 +129,10 @@ class BoardPage(Pagination):
     ``Pagination``, as every paged list): ``items`` are the page's sections and ``total``
     counts rows. Made with ``sections=`` and ``page=``; ``per_page`` is ``PAGE_ROWS``."""
 
-    def __init__(self, sections: list[BoardGroup], page: int, per_page: int | None = None):
+    def __init__(self, sections: list[BoardGroup], page: int):
         rows = sum(len(section.rows) for section in sections)
-        size = per_page or PAGE_ROWS
-        last = max(1, -(-rows // size))
-        super().__init__(page=min(max(page, 1), last), per_page=size, max_per_page=None,
+        last = max(1, -(-rows // PAGE_ROWS))
+        super().__init__(page=min(max(page, 1), last), per_page=PAGE_ROWS, max_per_page=None,
                          error_out=False, sections=sections, rows=rows)
 
     def _query_items(self) -> list[BoardGroup]:

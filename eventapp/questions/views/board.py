@@ -41,10 +41,9 @@ def board_page(event: Event):
     unit_base = url_for("questions.unit_page", slug=event.slug, code="-")[:-1]
     sections = board.grouped(rows) if by_parent else [board.BoardGroup(None, "", rows, totals)]
     page = board.BoardPage(sections, request.args.get("page", 1, type=int))
-    return render_template("questions/board.html", event=event, rows=rows, totals=totals,
+    return render_template("questions/board.html", event=event, totals=totals,
                            topics=topics, chart=chart, sort=key, descending=descending,
-                           only_short=only_short, sort_labels=SORT_LABELS,
-                           page=page, sections=page.items,
+                           only_short=only_short, sort_labels=SORT_LABELS, page=page,
                            group=GROUP_BY_PARENT if by_parent else None,
                            unit_base=unit_base, when=_formatter(event.timezone),
                            quotas=settings.of(event))
