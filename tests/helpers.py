@@ -1,5 +1,6 @@
 """Plain helpers shared by tests in several directories (fixtures live in conftest.py files):
-Excel workbooks built in memory, well-formed or hostile, and filling a form in Chromium."""
+Excel workbooks built in memory, well-formed or hostile, filling a form in Chromium, and the
+live demo's pages to walk."""
 
 from __future__ import annotations
 
@@ -65,3 +66,35 @@ def fill_form(page, fields: dict, submit: str | None = None) -> None:
     if submit:
         with page.expect_navigation(wait_until="networkidle"):
             page.click(submit)
+
+
+#: The live demo's rows that the page walks' paths name, one query per placeholder: a BATRI
+#: question still open to edits, dossier and delegate, the BATRI account, and BATRI itself.
+LIVE_DEMO_IDS = {
+    "question": "SELECT min(q.id) FROM question q JOIN unit u ON u.id = q.unit_id"
+                " JOIN event e ON e.id = q.event_id"
+                " WHERE e.slug = :slug AND u.code = 'BATRI' AND q.status = 'submitted'",
+    "dossier": "SELECT min(n.id) FROM nomination n JOIN unit u ON u.id = n.unit_id"
+               " JOIN event e ON e.id = n.event_id WHERE e.slug = :slug AND u.code = 'BATRI'",
+    "attendee": "SELECT min(a.id) FROM attendee a JOIN unit u ON u.id = a.unit_id"
+                " JOIN event e ON e.id = a.event_id WHERE e.slug = :slug AND u.code = 'BATRI'",
+    "user": "SELECT id FROM user_account WHERE email = 'batri@demo.vn'",
+    "unit": "SELECT id FROM unit WHERE code = 'BATRI'",
+}
+
+
+def live_demo_paths(runner, password: str, paths: Iterable[tuple[str, str]]
+                    ) -> list[tuple[str, str]]:
+    """Load the live demo (``demo --live``, every account with ``password``) and return the
+    (role, path) pairs with ``{slug}`` and the ``LIVE_DEMO_IDS`` placeholders filled in."""
+    import sqlalchemy as sa
+
+    from eventapp.demo.live import LIVE_SLUG
+    from eventapp.extensions import db
+
+    result = runner.invoke(args=["demo", "--live", "--password", password])
+    assert result.exit_code == 0, result.output
+    ids = {name: db.session.execute(sa.text(sql), {"slug": LIVE_SLUG}).scalar_one()
+           for name, sql in LIVE_DEMO_IDS.items()}
+    db.session.remove()
+    return [(role, path.format(slug=LIVE_SLUG, **ids)) for role, path in paths]

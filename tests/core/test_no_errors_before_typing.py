@@ -9,11 +9,10 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-import sqlalchemy as sa
 
 from eventapp.demo.live import LIVE_SLUG
-from eventapp.extensions import db
 from tests.conftest import PASSWORD, browser_login
+from tests.helpers import live_demo_paths
 
 pytestmark = pytest.mark.browser
 
@@ -51,12 +50,6 @@ FORMS = [
     ("organizer", "/audit/"),
 ]
 
-IDS = {
-    "attendee": "SELECT min(a.id) FROM attendee a JOIN unit u ON u.id = a.unit_id"
-                " JOIN event e ON e.id = a.event_id WHERE e.slug = :slug AND u.code = 'BATRI'",
-    "user": "SELECT id FROM user_account WHERE email = 'batri@demo.vn'",
-    "unit": "SELECT id FROM unit WHERE code = 'BATRI'",
-}
 
 #: Run in the page: what shows an error although nothing was typed, as readable lines.
 ERRORS_SHOWN = """(WORDS) => {
@@ -86,12 +79,7 @@ ERROR_WORDS = ["cần sửa", "Không được để trống", "Vui lòng nhập
 
 @pytest.fixture
 def forms(app, runner) -> list[tuple[str, str]]:
-    result = runner.invoke(args=["demo", "--live", "--password", PASSWORD])
-    assert result.exit_code == 0, result.output
-    ids = {name: db.session.execute(sa.text(sql), {"slug": LIVE_SLUG}).scalar_one()
-           for name, sql in IDS.items()}
-    db.session.remove()
-    return [(role, path.format(slug=LIVE_SLUG, **ids)) for role, path in FORMS]
+    return live_demo_paths(runner, PASSWORD, FORMS)
 
 
 def _shot(role: str, path: str, width: int) -> str:

@@ -15,11 +15,10 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
-import sqlalchemy as sa
 
 from eventapp.demo.live import LIVE_SLUG
-from eventapp.extensions import db
 from tests.conftest import PASSWORD, browser_login
+from tests.helpers import live_demo_paths
 
 pytestmark = pytest.mark.browser
 
@@ -98,26 +97,12 @@ AXE_RUN = """async () => {
 
 
 #: The ids the placeholders of ``WALK`` stand for, in the live demo.
-FIRST_IDS = {
-    "question": "SELECT min(q.id) FROM question q JOIN unit u ON u.id = q.unit_id"
-                " JOIN event e ON e.id = q.event_id"
-                " WHERE e.slug = :slug AND u.code = 'BATRI' AND q.status = 'submitted'",
-    "dossier": "SELECT min(n.id) FROM nomination n JOIN unit u ON u.id = n.unit_id"
-               " JOIN event e ON e.id = n.event_id WHERE e.slug = :slug AND u.code = 'BATRI'",
-    "attendee": "SELECT min(a.id) FROM attendee a JOIN unit u ON u.id = a.unit_id"
-                " JOIN event e ON e.id = a.event_id WHERE e.slug = :slug AND u.code = 'BATRI'",
-}
 
 
 @pytest.fixture
 def walk(app, runner) -> list[tuple[str, str]]:
     """The live demo loaded; ``WALK`` with its placeholders filled."""
-    result = runner.invoke(args=["demo", "--live", "--password", PASSWORD])
-    assert result.exit_code == 0, result.output
-    ids = {name: db.session.execute(sa.text(sql), {"slug": LIVE_SLUG}).scalar_one()
-           for name, sql in FIRST_IDS.items()}
-    db.session.remove()
-    return [(role, path.format(slug=LIVE_SLUG, **ids)) for role, path in WALK]
+    return live_demo_paths(runner, PASSWORD, WALK)
 
 
 def _shot_name(role: str, path: str, width: int) -> str:
