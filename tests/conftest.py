@@ -348,13 +348,24 @@ def chromium():
 def page(chromium):
     context = chromium.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
                                    viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    # A page load is the one wait that a busy CI machine stretches: a navigation once took
-    # over 15 s there (a 4 s test on a quiet machine). Element waits keep their 15 s.
-    page.set_default_navigation_timeout(40_000)
+    page = patient(context.new_page())
     yield page
     context.close()
+
+
+BROWSER_WAIT_MS = 40_000
+
+
+def patient(page):
+    """Give every wait of ``page`` 40 s, the time a busy CI machine once needed.
+
+    A click that starts a navigation waits for it under the *action* timeout, not the
+    navigation one: with 15 s for actions, a login whose answer took over 15 s on CI failed
+    in ``page.click`` although the navigation itself had 40 s. One budget for both: a test
+    that passes takes no longer, and only a failing one waits the full 40 s."""
+    page.set_default_timeout(BROWSER_WAIT_MS)
+    page.set_default_navigation_timeout(BROWSER_WAIT_MS)
+    return page
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from eventapp.database import unit_of_work
 from eventapp.registration import attendance
 from tests.checkin.test_browser import PHONE, open_scanner, result, scan
-from tests.conftest import browser_login
+from tests.conftest import browser_login, patient
 
 pytestmark = pytest.mark.browser
 SCANNER = "/checkin/doi-thoai-2020/scan/doi-thoai"
@@ -19,7 +19,7 @@ SCANNER = "/checkin/doi-thoai-2020/scan/doi-thoai"
 def phone(chromium):
     context = chromium.new_context(**PHONE)
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    patient(page)
     yield page
     context.close()
 

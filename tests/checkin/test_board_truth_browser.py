@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.checkin.test_browser import PHONE
-from tests.conftest import browser_login
+from tests.conftest import browser_login, patient
 
 pytestmark = pytest.mark.browser
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -53,7 +53,7 @@ def test_session_pills_wrap_on_a_phone(chromium, live_server, users, people, set
     set_now(datetime(2020, 2, 14, 8, 30, tzinfo=VN))
     context = chromium.new_context(**PHONE)
     phone = context.new_page()
-    phone.set_default_timeout(15_000)
+    patient(phone)
     try:
         browser_login(phone, live_server, users["organizer"])
         for path in (BOARD, "/checkin/doi-thoai-2020/log?session=doi-thoai"):

@@ -18,7 +18,7 @@ from eventapp.checkin import rules, services
 from eventapp.checkin.models import CheckIn
 from eventapp.extensions import db
 from eventapp.formatting import local_time
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, browser_login
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, browser_login, patient
 
 pytestmark = pytest.mark.browser
 SCANNER = "/checkin/doi-thoai-2020/scan/doi-thoai"
@@ -30,7 +30,7 @@ PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touc
 def phone(chromium):
     context = chromium.new_context(**PHONE)
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    patient(page)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.errors = errors
@@ -209,7 +209,7 @@ def test_a_url_wrapped_code_is_accepted_offline_as_online(
     context = chromium.new_context(**{**PHONE, "locale": "en-US",
                                       "timezone_id": "America/New_York"})
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    patient(page)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     try:

@@ -17,7 +17,7 @@ from eventapp.checkin.models import CheckIn, FailedScan
 from eventapp.extensions import db
 from eventapp.formatting import local_time
 from eventapp.registration.codes import code_fingerprint
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, PASSWORD, browser_login
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, PASSWORD, browser_login, patient
 
 pytestmark = pytest.mark.browser
 SCANNER = "/checkin/doi-thoai-2020/scan/doi-thoai"
@@ -39,7 +39,7 @@ class Phone:
             str(self.profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
             **PHONE)
         self.page = self.context.pages[0] if self.context.pages else self.context.new_page()
-        self.page.set_default_timeout(15_000)
+        patient(self.page)
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
         return self.page
 

@@ -9,7 +9,8 @@ pytestmark = pytest.mark.browser
 
 def test_organizer_and_unit_pages(live_server, page, users, artifacts):
     browser_login(page, live_server, users["organizer"])
-    page.click("text=Danh sách sự kiện")  # the home is the dashboard; the list is a click away
+    with page.expect_navigation(wait_until="networkidle"):  # the home is the dashboard;
+        page.click("text=Danh sách sự kiện")  # the list is a click away
     with page.expect_navigation(wait_until="networkidle"):
         page.click("text=Chương trình đối thoại giữa Bí thư Tỉnh ủy")
     body = page.inner_text("body")

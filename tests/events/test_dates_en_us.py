@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import browser_login
+from tests.conftest import browser_login, patient
 from tests.helpers import fill_form
 from tests.nominations.conftest import vn
 
@@ -18,7 +18,7 @@ def english_page(chromium):
     context = chromium.new_context(locale="en-US", timezone_id="America/New_York",
                                    viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    patient(page)
     yield page
     context.close()
 

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.checkin.test_browser import PHONE
-from tests.conftest import browser_login
+from tests.conftest import browser_login, patient
 
 pytestmark = pytest.mark.browser
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -28,7 +28,7 @@ def test_pages_say_what_applies(chromium, live_server, users, event, set_now, ar
                                           "timezone_id": "Asia/Ho_Chi_Minh"}
     context = chromium.new_context(**options)
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    patient(page)
     try:
         browser_login(page, live_server, users["school"])
         page.goto(live_server + HOME)

@@ -20,7 +20,7 @@ from eventapp.registration import qr
 from eventapp.registration.codes import attendee_code
 from eventapp.venue import tls
 from tests.checkin.conftest import add_attendee
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, browser_login
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, browser_login, patient
 from tests.venue.conftest import https_context
 
 pytestmark = pytest.mark.browser
@@ -99,7 +99,7 @@ def test_phone_opens_the_scanner_over_https_on_the_lan_and_the_camera_checks_in(
         # Check-in staff, on a phone: the scanner over HTTPS is a secure context.
         context = browser.new_context(**PHONE, ignore_https_errors=True, permissions=["camera"])
         page = context.new_page()
-        page.set_default_timeout(15_000)
+        patient(page)
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         browser_login(page, base, users["checkin"])
