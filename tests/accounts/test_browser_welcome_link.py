@@ -48,7 +48,8 @@ def test_welcome_link_and_contacts_in_a_browser(live_server, page, chromium, use
 
     unit_id = db.session.scalar(sa.select(Unit.id).where(Unit.code == "BATRI"))
     page.goto(f"{live_server}/events/doi-thoai-2020/units/{unit_id}/edit")
-    page.click("text=Thêm người liên hệ")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("text=Thêm người liên hệ")
     fill_form(page, {"input[name=name]": "Nguyễn Văn An", "input[name=position]": "Bí thư",
                      "input[name=email]": "an@batri", "input[name=phone]": "0912 345 678"},
               "button:has-text('Lưu')")

@@ -53,7 +53,8 @@ def test_a_substituted_code_names_the_substitute_and_a_walk_in_is_checked_in(
     phone.fill("#ci-walk-in input[name=position]", "Phó Bí thư")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     phone.screenshot(path=str(artifacts / "attendance-walk-in-form-360.png"), full_page=True)
-    phone.click("#ci-walk-in button[type=submit]")
+    with phone.expect_navigation(wait_until="networkidle"):
+        phone.click("#ci-walk-in button[type=submit]")
     phone.wait_for_selector("body[data-scanner-ready='1']")
     assert "Đã đăng ký tại cửa và check-in: Trương Văn Vãng Lai." in phone.inner_text("body")
     phone.screenshot(path=str(artifacts / "attendance-walk-in-done-360.png"))

@@ -115,9 +115,11 @@ def test_scanner_at_360px_green_then_amber_then_red(
     phone.screenshot(path=str(artifacts / "checkin-scanner-360-red.png"))
     assert phone.evaluate("window.__marker") == 1  # same page all along
     phone.click("#ci-result")
-    assert phone.locator("#ci-result").is_hidden()
-    recent = phone.inner_text("#ci-recent")
-    assert "Nguyễn Văn Ấn" in recent and "Phạm Đã Hủy" in recent
+    expect(phone.locator("#ci-result")).to_be_hidden()
+    # The recent list is redrawn from IndexedDB after each result shows: wait for it.
+    recent = phone.locator("#ci-recent")
+    expect(recent).to_contain_text("Nguyễn Văn Ấn")
+    expect(recent).to_contain_text("Phạm Đã Hủy")
     phone.screenshot(path=str(artifacts / "checkin-scanner-360-recent.png"), full_page=True)
     assert not phone.errors
     db.session.rollback()  # see what the server committed
@@ -360,17 +362,20 @@ def test_live_board(live_server, page, users, event, people, artifacts):
     expect(page.locator("#b-arrived")).to_have_text("2", timeout=12_000)  # by itself
     assert page.locator("#b-chart").bounding_box()["height"] > 100
     page.screenshot(path=str(artifacts / "checkin-board.png"), full_page=True)
-    page.click("text=Danh sách, check-in thủ công →")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("text=Danh sách, check-in thủ công →")
     page.wait_for_selector("text=Đại biểu chưa đến")
     page.fill("li[data-attendee] input[name=note]", "Quên thư mời")
-    page.click("li[data-attendee] button:has-text('Check-in thủ công')")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("li[data-attendee] button:has-text('Check-in thủ công')")
     page.wait_for_selector("text=Đã check-in thủ công: Trần Thị Bình.")
     page.screenshot(path=str(artifacts / "checkin-missing.png"), full_page=True)
     page.goto(live_server + "/checkin/doi-thoai-2020/log?session=doi-thoai")
     page.on("dialog", lambda dialog: dialog.accept())
     row = page.locator("tr[data-checkin]", has_text="Lê Quốc Cường")
     row.locator("input[name=reason]").fill("Quét nhầm thẻ")
-    row.locator("button:has-text('Hủy')").click()
+    with page.expect_navigation(wait_until="networkidle"):
+        row.locator("button:has-text('Hủy')").click()
     page.wait_for_selector("text=Đã hủy check-in của Lê Quốc Cường")
     assert "Quét nhầm thẻ" in page.inner_text("tr[data-checkin]:has-text('Lê Quốc Cường')")
     page.screenshot(path=str(artifacts / "checkin-log.png"), full_page=True)

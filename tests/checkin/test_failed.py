@@ -200,7 +200,8 @@ def test_board_counts_refusals_live_and_links_to_the_log(
     assert page.inner_text("#b-failed") == "1"
     scan(client, headers, code_of(people["huy"]), "Cửa 2")
     expect(page.locator("#b-failed")).to_have_text("2", timeout=12_000)  # by itself
-    page.click("text=Quét lỗi:")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("text=Quét lỗi:")
     page.wait_for_selector("h1:has-text('Nhật ký quét lỗi')")
     assert page.locator("#failed-rows tbody tr").count() == 2
     assert "Mã đã thu hồi" in page.inner_text("#failed-rows")

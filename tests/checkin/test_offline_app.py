@@ -125,7 +125,8 @@ def test_installed_scanner_works_offline_from_cold_and_syncs_by_itself(
     page.fill("input[name=email]", users["checkin"].email)
     page.fill("input[name=password]", PASSWORD)
     page.check("input[name=remember]")
-    page.click("button[type=submit]")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("button[type=submit]")
     page.wait_for_url("**/checkin/")
     before = datetime.now(UTC)
     page.goto(server.url + SCANNER)

@@ -22,7 +22,8 @@ def test_extension_request_from_the_unit_page_to_the_dashboard_and_back(
     assert "Chờ Ban tổ chức trả lời" in page.inner_text("#xin-gia-han")
     page.screenshot(path=str(artifacts / "dashboard-unit-asks.png"), full_page=True)
 
-    page.click("text=Đăng xuất")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("text=Đăng xuất")
     browser_login(page, live_server, users["organizer"])
     due = page.inner_text("#han-sap-toi")
     assert "Gửi câu hỏi" in due and "Hạn 00:00 05/02/2020" in due
@@ -30,7 +31,8 @@ def test_extension_request_from_the_unit_page_to_the_dashboard_and_back(
     waiting = page.inner_text("#viec-cho-xu-ly")
     assert "Đơn xin gia hạn chờ trả lời" in waiting
     page.screenshot(path=str(artifacts / "dashboard-organizer.png"), full_page=True)
-    page.click("text=Đơn xin gia hạn chờ trả lời")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("text=Đơn xin gia hạn chờ trả lời")
     row = page.locator("#don-xin-gia-han tbody tr").first
     assert row.locator("input[name=until]").input_value() == "09/02/2020 00:00"
     with page.expect_navigation(wait_until="networkidle"):
@@ -38,7 +40,8 @@ def test_extension_request_from_the_unit_page_to_the_dashboard_and_back(
     assert "Đã gia hạn cho Huyện đoàn Ba Tri." in page.inner_text("body")
     page.screenshot(path=str(artifacts / "dashboard-extension-granted.png"), full_page=True)
 
-    page.click("text=Đăng xuất")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("text=Đăng xuất")
     browser_login(page, live_server, users["unit_a"])
     answer = page.inner_text("#xin-gia-han")
     assert "Đã được gia hạn" in answer and "Hạn mới của đơn vị: 00:00 09/02/2020" in answer

@@ -41,7 +41,8 @@ def test_organizer_edits_each_domains_settings_in_one_form(live_server, page, us
     page.fill("#registration_deadline", "11/02/2020 00:00")
     page.uncheck("#notice_dossier_returned")  # every notice is on until switched off
     page.screenshot(path=str(artifacts / "events-settings-form.png"), full_page=True)
-    page.get_by_role("button", name="Lưu", exact=True).click()
+    with page.expect_navigation(wait_until="networkidle"):
+        page.get_by_role("button", name="Lưu", exact=True).click()
     page.wait_for_url("**/events/doi-thoai-2020/")
     assert "Đã lưu thông tin sự kiện." in page.inner_text("body")
     assert "≥ 15, ≤ 20" in page.inner_text("body")  # the questions card on the overview
@@ -64,7 +65,8 @@ def test_organizer_clones_the_event_from_its_overview(live_server, page, users, 
     assert "Ngày không hợp lệ" in page.inner_text("body")
     page.fill("#starts_on", "12/02/2027")
     page.screenshot(path=str(artifacts / "events-clone-form.png"), full_page=True)
-    page.get_by_role("button", name="Nhân bản", exact=True).click()
+    with page.expect_navigation(wait_until="networkidle"):
+        page.get_by_role("button", name="Nhân bản", exact=True).click()
     page.wait_for_url("**/events/doi-thoai-2027/")
     body = page.inner_text("body")
     assert "Đã nhân bản thành sự kiện doi-thoai-2027" in body

@@ -43,13 +43,15 @@ def test_a_deadline_and_a_service_period_typed_on_an_english_browser(
     assert page.input_value("#question_deadline") == "31/02/2020 17:30"
     page.fill("#question_deadline", "07/02/2020 17:30")
     page.screenshot(path=str(artifacts / "dates-en-us-deadline.png"), full_page=True)
-    page.get_by_role("button", name="Lưu", exact=True).click()
+    with page.expect_navigation(wait_until="networkidle"):
+        page.get_by_role("button", name="Lưu", exact=True).click()
     page.wait_for_url(f"**{EVENT}/")
     body = page.inner_text("body")
     assert "17:30 07/02/2020" in body and " PM" not in body and " AM" not in body
     page.goto(f"{live_server}{EVENT}/edit")
     assert page.input_value("#question_deadline") == "07/02/2020 17:30"
-    page.click("text=Đăng xuất")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("text=Đăng xuất")
 
     # A unit files a dossier: birth date and service period typed day first.
     set_now(vn("2020-02-03T09:00:00"))
@@ -64,7 +66,8 @@ def test_a_deadline_and_a_service_period_typed_on_an_english_browser(
     # The live result reads the typed days as days: 5 September, not 9 May.
     page.wait_for_function("() => document.getElementById('live-result').innerText"
                            ".includes('30 năm 5 tháng 9 ngày, đủ 30 năm')")
-    page.click("text=Lưu hồ sơ")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("text=Lưu hồ sơ")
     page.wait_for_selector("text=Đã lưu hồ sơ")
     body = page.inner_text("body")
     assert "19/05/1968" in body and "05/09/1988" in body and "31/08/2001" in body

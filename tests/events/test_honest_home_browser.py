@@ -45,7 +45,8 @@ def test_pages_say_what_applies(chromium, live_server, users, event, set_now, ar
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.screenshot(path=str(artifacts / f"honest-dossier-closed-{width}.png"),
                         full_page=True)
-        page.click("#closed-note a")
+        with page.expect_navigation(wait_until="networkidle"):
+            page.click("#closed-note a")
         expect(page.locator("#xin-gia-han")).to_be_visible()
     finally:
         context.close()

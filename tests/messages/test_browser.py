@@ -42,7 +42,8 @@ def test_organizer_previews_saves_and_follows_reminders(live_server, page, users
     assert "Đã thêm 5 quy tắc nhắc việc mặc định." in page.inner_text("body")
     assert page.locator("#rules tbody tr").count() == 6
     page.screenshot(path=str(artifacts / "messages-rules.png"), full_page=True)
-    page.click("text=Gửi thông báo")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("text=Gửi thông báo")
     fill_form(page, {"#audience": "all_units", "#subject": "Họp trực tuyến",
                      "#body": "Kính gửi {don_vi}"}, submit="#notice-form button.btn-primary")
     assert "Đã đưa 6 thư vào hộp thư đi." in page.inner_text("body")

@@ -32,13 +32,16 @@ def test_unit_files_a_dossier_and_organizer_decides(live_server, page, users, ar
 
     # The unit reaches the tab from its home page and uploads its submission letter.
     browser_login(page, live_server, users["unit_a"])
-    page.click("a.nav-link:has-text('Hồ sơ vinh danh')")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("a.nav-link:has-text('Hồ sơ vinh danh')")
     page.set_input_files("#letter-file", str(letter))
-    page.click("text=Tải tờ trình lên")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("text=Tải tờ trình lên")
     page.wait_for_selector("text=Đã tải lên")
 
     # The dossier form: the result follows every keystroke.
-    page.click("text=+ Lập hồ sơ mới")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("text=+ Lập hồ sơ mới")
     fill_form(page, {"#full_name": "Nguyễn Thị Lan", "#gender": "nu", "#birth_date": "1968-05-19",
                      "#school": "Trường Tiểu học An Thủy", "[name=period-0-start]": "1989-09-05",
                      "[name=period-0-end]": "2001-08-31"})
@@ -52,30 +55,36 @@ def test_unit_files_a_dossier_and_organizer_decides(live_server, page, users, ar
     page.screenshot(path=str(artifacts / "nominations-form-live.png"), full_page=True)
     page.fill("[name=period-0-start]", "1988-09-05")  # one more year: now eligible
     _live(page, "30 năm 5 tháng 9 ngày, đủ 30 năm")
-    page.click("text=Lưu hồ sơ")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("text=Lưu hồ sơ")
     page.wait_for_selector("text=Đã lưu hồ sơ")
 
     # Files are judged by content: a fake PDF is refused, the real one accepted.
     page.set_input_files("#file", str(fake))
     page.check("#kind-bao_cao_thanh_tich")
-    page.click("#upload-form button[type=submit]")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("#upload-form button[type=submit]")
     page.wait_for_selector("text=Chỉ nhận tệp PDF, Word (.docx) hoặc ảnh")
     page.set_input_files("#file", str(report))
     for kind in ("bao_cao_thanh_tich", "tom_tat_qua_trinh", "xac_nhan_doan_co_so",
                  "xac_nhan_cap_uy"):
         page.check(f"#kind-{kind}")
-    page.click("#upload-form button[type=submit]")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("#upload-form button[type=submit]")
     page.wait_for_selector("text=Hồ sơ đủ 5 thành phần")
-    page.click("button:has-text('Gửi hồ sơ')")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("button:has-text('Gửi hồ sơ')")
     page.wait_for_selector("#dossier-status:has-text('Đã gửi, chờ xét')")
     page.screenshot(path=str(artifacts / "nominations-unit-detail.png"), full_page=True)
-    page.click("text=Đăng xuất")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("text=Đăng xuất")
 
     # The organizer ticks the manual criteria and approves.
     browser_login(page, live_server, users["organizer"])
     page.goto(f"{live_server}{BASE}/")
     page.screenshot(path=str(artifacts / "nominations-review-list.png"), full_page=True)
-    page.click("text=Nguyễn Thị Lan")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("text=Nguyễn Thị Lan")
     for code in ("achievements", "duties", "ethics", "initiatives"):
         page.check(f"#check-{code}")
     page.check("#decision-rejected")
@@ -83,11 +92,13 @@ def test_unit_files_a_dossier_and_organizer_decides(live_server, page, users, ar
     page.check("#decision-approved")
     assert not page.is_visible("[data-against-hint]")
     page.screenshot(path=str(artifacts / "nominations-review-detail.png"), full_page=True)
-    page.click("text=Lưu kết quả xét")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("text=Lưu kết quả xét")
     page.wait_for_selector("text=Đã lưu kết quả xét hồ sơ")
     assert "Được vinh danh" in page.inner_text("#review-list")
 
-    page.click("text=Danh sách vinh danh")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("text=Danh sách vinh danh")
     assert "30 năm 5 tháng" in page.inner_text("#honorees")
     page.emulate_media(media="print")
     page.screenshot(path=str(artifacts / "nominations-honorees-print.png"), full_page=True)

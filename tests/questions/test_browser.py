@@ -31,14 +31,16 @@ def test_unit_submits_and_organizer_moderates_merges_and_presents(
               "Đề nghị tỉnh tăng phụ cấp cho giáo viên Tổng phụ trách Đội?")
     expect(page.locator("[data-counter-for=content]")).to_have_text("59")
     page.fill("#add-form input[name=asker_name]", "Nguyễn Thị Lan")
-    page.click("#add-form button[type=submit]")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("#add-form button[type=submit]")
     expect(page.locator(".alert-success")).to_contain_text("1/15 câu hỏi — còn thiếu 14")
     page.click("#tab-paste-btn")
     page.select_option("#paste-form select[name=topic]", label="Giáo dục khởi nghiệp cho học sinh")
     page.fill("#paste-form textarea[name=text]",
               "1. Đề nghị thành lập quỹ hỗ trợ ý tưởng khởi nghiệp của học sinh THPT\n"
               "2. Kiến nghị mời doanh nghiệp đồng hành với các cuộc thi khởi nghiệp")
-    page.click("#paste-form button[type=submit]")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("#paste-form button[type=submit]")
     expect(page.locator("#progress-text")).to_have_text("3/15 câu hỏi — còn thiếu 12")
     page.screenshot(path=str(artifacts / "questions-unit.png"), full_page=True)
 
@@ -49,7 +51,8 @@ def test_unit_submits_and_organizer_moderates_merges_and_presents(
     db.session.commit()  # as the organizer's request would
 
     # --- the organizer ----------------------------------------------------------------------
-    page.click("text=Đăng xuất")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("text=Đăng xuất")
     browser_login(page, live_server, users["organizer"])
     page.goto(live_server + PATH)
     expect(page.locator("tr[data-unit=BATRI]")).to_contain_text("Thiếu 12")
@@ -57,7 +60,8 @@ def test_unit_submits_and_organizer_moderates_merges_and_presents(
     page.wait_for_function("document.getElementById('topic-chart').width > 0")
     page.screenshot(path=str(artifacts / "questions-board.png"), full_page=True)
 
-    page.click(".questions-subnav >> text=Kiểm duyệt")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click(".questions-subnav >> text=Kiểm duyệt")
     first = services.list_questions(event, users["unit_a"].unit_id, None)[0]
     duplicate = services.list_questions(event, users["unit_b"].unit_id, None)[0]
     box = page.locator(f"[data-similar-for='{duplicate.id}']")
@@ -80,7 +84,8 @@ def test_unit_submits_and_organizer_moderates_merges_and_presents(
     page.goto(f"{live_server}{PATH}{first.id}")
     page.fill("#wording-form textarea[name=reading_text]",
               "Đồng chí Bí thư cho biết lộ trình tăng phụ cấp cho Tổng phụ trách Đội?")
-    page.click("#wording-form button[type=submit]")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("#wording-form button[type=submit]")
     expect(page.locator("#original")).to_have_text(
         "Đề nghị tỉnh tăng phụ cấp cho giáo viên Tổng phụ trách Đội?")
     expect(page.locator("#merged-list")).to_contain_text("De nghi tinh tang phu cap")
@@ -102,7 +107,8 @@ def test_unit_submits_and_organizer_moderates_merges_and_presents(
     db.session.rollback()
     assert [q.id for q in moderation.selected(event)] == [before[0], before[2], before[1]]
 
-    page.click(".questions-subnav >> text=Điều hành đối thoại")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click(".questions-subnav >> text=Điều hành đối thoại")
     expect(page.locator("#stage-number")).to_have_text("Câu 1/3")
     expect(page.locator("#stage-text")).to_contain_text("lộ trình tăng phụ cấp")
     expect(page.locator("#stage-units")).to_contain_text("Huyện đoàn Bình Đại")
@@ -113,17 +119,20 @@ def test_unit_submits_and_organizer_moderates_merges_and_presents(
               "Tỉnh giao Sở Nội vụ phối hợp Sở GD&ĐT đề xuất mức hỗ trợ trong quý II.")
     page.fill("#answer-form input[name=followup_agency]", "Sở Nội vụ")
     page.fill("#answer-form input[name=followup_due]", "2020-06-30")
-    page.click("#answer-form button[type=submit]")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("#answer-form button[type=submit]")
     expect(page.locator("#answered-badge")).to_be_visible()
     page.wait_for_load_state("load")  # the key handler is attached once the script has run
     page.evaluate("document.activeElement && document.activeElement.blur()")
-    page.keyboard.press("ArrowRight")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.keyboard.press("ArrowRight")
     expect(page.locator("#stage-number")).to_have_text("Câu 2/3")
     expect(screen.locator("#p-number")).to_have_text("Câu hỏi 2/3", timeout=8000)
     page.screenshot(path=str(artifacts / "questions-dialogue.png"), full_page=True)
     screen.screenshot(path=str(artifacts / "questions-screen.png"))
 
-    page.click(".questions-subnav >> text=Theo dõi sau đối thoại")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click(".questions-subnav >> text=Theo dõi sau đối thoại")
     expect(page.locator("#followups")).to_contain_text("Sở Nội vụ")
     expect(page.locator("#followups")).to_contain_text("30/06/2020")
     page.screenshot(path=str(artifacts / "questions-followups.png"), full_page=True)

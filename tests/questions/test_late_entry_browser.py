@@ -26,12 +26,14 @@ def test_organizer_enters_a_question_after_the_deadline_with_a_reason(
     expect(page.locator("#late-entry-note")).to_contain_text("Ban tổ chức vẫn nhập hộ được")
     page.select_option("#add-form select[name=topic]", index=1)
     page.fill("#add-form textarea[name=content]", "Câu hỏi đơn vị gửi bằng văn bản")
-    page.click("#add-form button[type=submit]")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("#add-form button[type=submit]")
     expect(page.locator("#late-reason-one + .invalid-feedback")).to_contain_text(
         "cần ghi lý do Ban tổ chức nhập hộ sau hạn")
     page.screenshot(path=str(artifacts / "late-entry-refused-1280.png"), full_page=True)
     page.fill("#late-reason-one", "Công văn của đơn vị đến ngày 04/02/2020")
-    page.click("#add-form button[type=submit]")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("#add-form button[type=submit]")
     expect(page.locator(".alert-success")).to_contain_text("Đã gửi câu hỏi")
     expect(page.locator("#my-questions [data-late-entry]")).to_have_text(
         "Ban tổ chức nhập hộ sau hạn — lý do: Công văn của đơn vị đến ngày 04/02/2020")

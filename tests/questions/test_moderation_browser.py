@@ -39,7 +39,8 @@ def test_thousand_questions_bulk_row_and_keys(live_server, page, users, event, o
     # filter (waiting ones, 1,000 to a page), tick all, one bulk action
     page.select_option("#f-status", "submitted")
     started = time.perf_counter()
-    page.click("#filters button[type=submit]")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("#filters button[type=submit]")
     page.wait_for_url("**status=submitted**")
     rows = page.locator("#moderation-list .question-row")
     expect(rows).to_have_count(N, timeout=60_000)

@@ -43,7 +43,8 @@ def test_register_and_print(live_server, page, users, open_registration, add, ar
     browser_login(page, live_server, users["unit_a"])
     page.goto(f"{live_server}/events/doi-thoai-2020/registration/")
     assert "0/5 chỗ đã đăng ký" in page.inner_text("#unit-seats")
-    page.click("text=Thêm đại biểu")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("text=Thêm đại biểu")
     fill_form(page, {"input[name=full_name]": "Nguyễn Văn Ấn",
                      "input[name=position]": "Thành viên Ban Chủ nhiệm CLB Tổng phụ trách Đội",
                      "input[name=workplace]": "Trường THCS An Đức",
@@ -53,7 +54,8 @@ def test_register_and_print(live_server, page, users, open_registration, add, ar
     assert "Đã đăng ký Nguyễn Văn Ấn" in page.inner_text("body")
     assert "1/5 chỗ đã đăng ký" in page.inner_text("#unit-seats")
     page.screenshot(path=str(artifacts / "registration-unit-list.png"), full_page=True)
-    page.click("text=Đăng xuất")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("text=Đăng xuất")
 
     for i, name in enumerate(NAMES):
         add(users["unit_b"] if i % 2 else users["unit_a"], name,

@@ -132,7 +132,8 @@ def test_printed_on_a4(live_server, page, users, event, artifacts):
     browser_login(page, live_server, users["organizer"])
     page.goto(f"{live_server}{SHEET}?session=doi-thoai&unit=BATRI")
     page.screenshot(path=str(artifacts / "signature-sheet-screen.png"))
-    page.click("text=← Quay lại")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("text=← Quay lại")
     page.wait_for_url("**/registration/?session=doi-thoai&unit=BATRI")
     page.goto(f"{live_server}{SHEET}?session=doi-thoai")
     page.emulate_media(media="print")

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.browser
 def test_organizer_adds_renames_and_uses_a_kind(live_server, page, users, artifacts):
     page.on("dialog", lambda dialog: dialog.accept())  # the delete button's confirmation
     browser_login(page, live_server, users["organizer"])
-    page.click("nav >> text=Loại đơn vị")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("nav >> text=Loại đơn vị")
     page.wait_for_url("**/unit-kinds/")
     rows = page.locator("#unit-kinds tbody tr")
     assert rows.first.inner_text().startswith("commune")
@@ -41,7 +42,8 @@ def test_organizer_adds_renames_and_uses_a_kind(live_server, page, users, artifa
     page.fill("#code", "PHUONG1")
     page.fill("#name", "Đoàn phường An Hội")
     page.select_option("#kind", "ward")
-    page.get_by_role("button", name="Lưu", exact=True).click()
+    with page.expect_navigation(wait_until="networkidle"):
+        page.get_by_role("button", name="Lưu", exact=True).click()
     page.wait_for_url("**/units/")
     row = page.locator("tr", has_text="PHUONG1").inner_text()
     assert "Đoàn phường, thị trấn" in row
@@ -51,7 +53,8 @@ def test_organizer_renames_then_merges_a_unit(live_server, page, users, set_now,
     set_now(datetime(2026, 11, 30, 3, 0, tzinfo=UTC))
     browser_login(page, live_server, users["organizer"])
     page.goto(f"{live_server}/events/doi-thoai-2020/units/")
-    page.click("a[href='/units/BATRI']")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("a[href='/units/BATRI']")
     page.wait_for_url("**/units/BATRI")
     assert page.input_value("#effective_on") == "30/11/2026"  # today by default
     page.fill("#name", "Đoàn xã Ba Tri")

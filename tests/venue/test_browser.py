@@ -82,7 +82,8 @@ def test_phone_opens_the_scanner_over_https_on_the_lan_and_the_camera_checks_in(
         laptop = browser.new_context(**LAPTOP, ignore_https_errors=True).new_page()
         browser_login(laptop, base, users["organizer"])
         laptop.goto(base + "/checkin/")
-        laptop.click("text=Mở trên điện thoại")
+        with laptop.expect_navigation(wait_until="networkidle"):
+            laptop.click("text=Mở trên điện thoại")
         laptop.wait_for_selector("#venue-ca")
         laptop.screenshot(path=str(artifacts / "venue-phone-1280.png"), full_page=True)
         shot = Image.open(io.BytesIO(laptop.locator("#venue-scanner svg").screenshot()))
