@@ -33,6 +33,9 @@ class Defaults:
     PERMANENT_SESSION_LIFETIME = 12 * 3600
     WTF_CSRF_TIME_LIMIT = None  # a form left open all morning at the venue still submits
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024
+    # A form or JSON body without files (eventapp/app.py EventRequest): a long dossier is
+    # under 0.5 MB once URL-encoded.
+    MAX_BODY_WITHOUT_FILES = 2 * 1024 * 1024
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SQLITE_BUSY_TIMEOUT_MS = 30_000
     # Refused scans stored per session (checkin/failed.py); past it they are only counted.
