@@ -12,7 +12,7 @@ import pytest
 
 from eventapp.demo.live import LIVE_SLUG
 from tests.conftest import PASSWORD, browser_login
-from tests.helpers import live_demo_paths
+from tests.helpers import live_demo_paths, open_page
 
 pytestmark = pytest.mark.browser
 
@@ -99,8 +99,7 @@ def test_no_form_shows_an_error_before_anything_is_typed(live_server, page, form
             role_now = role
         for width in (1280, 360):
             page.set_viewport_size({"width": width, "height": 800})
-            response = page.goto(live_server + path)
-            page.wait_for_load_state("networkidle")
+            response = open_page(page, live_server + path)
             where = f"{role} {path} at {width}px"
             assert response.status == 200, f"{where}: HTTP {response.status}"
             page.screenshot(path=str(artifacts / _shot(role, path, width)), full_page=True)

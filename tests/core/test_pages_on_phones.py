@@ -18,7 +18,7 @@ import pytest
 
 from eventapp.demo.live import LIVE_SLUG
 from tests.conftest import PASSWORD, browser_login
-from tests.helpers import live_demo_paths
+from tests.helpers import live_demo_paths, open_page
 
 pytestmark = pytest.mark.browser
 
@@ -123,8 +123,7 @@ def test_main_pages_fit_a_phone_and_pass_axe(live_server, page, walk, artifacts)
             role_now = role
         for width in (1280, 360):
             page.set_viewport_size({"width": width, "height": 800})
-            response = page.goto(live_server + path)
-            page.wait_for_load_state("networkidle")
+            response = open_page(page, live_server + path)
             where = f"{role} {path} at {width}px"
             assert response.status == 200, f"{where}: HTTP {response.status}"
             assert "/login" not in page.url or path == "/login", f"{where}: sent to log in"

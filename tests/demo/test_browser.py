@@ -10,6 +10,7 @@ import pytest
 from eventapp.demo.live import LIVE_SLUG
 from eventapp.extensions import db
 from tests.conftest import PASSWORD, browser_login
+from tests.helpers import open_page
 
 pytestmark = pytest.mark.browser
 
@@ -30,8 +31,7 @@ def _visit(page, url: str, name: str, artifacts, rows: str, at_least: int) -> li
     seen = []
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
-        page.goto(url)
-        page.wait_for_load_state("networkidle")
+        open_page(page, url)
         found = page.locator(rows)
         assert found.count() >= at_least, f"{name} at {width}px: {found.count()} × {rows}"
         assert found.first.is_visible()
