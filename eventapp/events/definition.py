@@ -8,6 +8,7 @@ from __future__ import annotations
 from zoneinfo import available_timezones
 
 from eventapp.formatting import configured_zone_name
+from eventapp.nominations.models import DEFAULT_UNIT_KINDS
 from eventapp.schemas import (
     EXCLUDE,
     MULTILINE,
@@ -166,7 +167,8 @@ class NominationsDef(Schema):
     title_window_years = fields.Integer(load_default=1, validate=validate.Range(min=0, max=50))
     discipline_window_years = fields.Integer(load_default=5,
                                              validate=validate.Range(min=0, max=50))
-    submitting_unit_kinds = fields.List(fields.String(), load_default=lambda: ["district"])
+    submitting_unit_kinds = fields.List(fields.String(),
+                                        load_default=lambda: list(DEFAULT_UNIT_KINDS))
 
 
 class EventDef(Schema):

@@ -187,8 +187,10 @@ class CertificateSettings(db.Model):
     signer_name: Mapped[str] = mapped_column(sa.String(200), default="")
 
 
-#: Who may file dossiers when an event says nothing: district unions.
-DEFAULT_UNIT_KINDS = ("district",)
+#: Who may file dossiers when an event says nothing: the unions one level below the
+#: province, that is commune unions since the July 2025 reform and district unions before
+#: it (an event has one or the other; the seed names "district" itself).
+DEFAULT_UNIT_KINDS = ("commune", "district")
 
 
 class NominationRules(db.Model):

@@ -98,6 +98,21 @@ def test_only_the_declared_submitting_kinds_file_dossiers(imported, app, make_us
     assert pages == {"DK-CONDAO": 200, "XA-AN": 200, "LD-AN": 403}
 
 
+def test_an_event_that_names_no_kinds_lets_commune_unions_file(app):
+    """Without ``submitting_unit_kinds``, the level below the province files: commune
+    unions since July 2025 (district unions before it), not pioneer brigades."""
+    from eventapp.nominations import access, settings
+
+    with unit_of_work():
+        event = import_event(definition(nominations={}))
+    rules = settings.of(event)
+    kinds_filing = {u.code: access.unit_may_nominate(rules, u) for u in event.units}
+    assert kinds_filing == {"XA-AN": True, "DK-CONDAO": False, "LD-AN": False,
+                            "LD-BINH": False}
+    assert event_to_dict(event)["nominations"]["submitting_unit_kinds"] == \
+        ["commune", "district"]
+
+
 @pytest.mark.parametrize(("change", "field"), [
     (lambda d: d["units"].append({"code": "MOI", "name": "Mới", "kind": "province"}),
      "units.4.kind"),
