@@ -12,6 +12,7 @@ unknown number permanent), and a line in ``senders()``. The worker does not chan
 
 from __future__ import annotations
 
+import base64
 import re
 import smtplib
 import ssl
@@ -191,7 +192,12 @@ class EmailSender:
             if c.get("MAIL_USE_TLS"):
                 connection.starttls(context=ssl.create_default_context())
         if c.get("MAIL_USERNAME"):
-            connection.login(c["MAIL_USERNAME"], c.get("MAIL_PASSWORD") or "")
+            try:
+                _log_in(connection, c["MAIL_USERNAME"], c.get("MAIL_PASSWORD") or "",
+                        encrypted=bool(c.get("MAIL_USE_SSL") or c.get("MAIL_USE_TLS")))
+            except BaseException:
+                connection.close()
+                raise
         return connection
 
     def send(self, outgoing: Outgoing) -> str:
@@ -212,6 +218,12 @@ class EmailSender:
         except smtplib.SMTPResponseException as error:
             self.close()
             raise _smtp_failure(error.smtp_code, error.smtp_error) from None
+        except ssl.SSLCertVerificationError as error:
+            self.close()
+            raise TemporaryFailure(
+                f"Không tin được chứng chỉ của máy chủ thư ({error.verify_message}): cài chứng "
+                "chỉ CA của máy chủ lên máy này, hoặc ghi MAIL_SERVER đúng tên trong chứng chỉ."
+            ) from None
         except (smtplib.SMTPException, OSError) as error:  # refused, timed out, dropped
             self.close()
             raise TemporaryFailure(f"{type(error).__name__}: {error}") from None
@@ -227,6 +239,27 @@ class EmailSender:
                 connection.quit()
             except (smtplib.SMTPException, OSError):
                 connection.close()
+
+
+def _log_in(connection: smtplib.SMTP, user: str, password: str, *, encrypted: bool) -> None:
+    """Log in with AUTH PLAIN in UTF-8 (RFC 4616), so that a password with Vietnamese letters
+    works (``smtplib.login`` encodes it as ASCII and raises); a server that offers only
+    LOGIN or CRAM-MD5 gets ``smtplib``'s own, ASCII credentials only.
+
+    A server that does not offer AUTH on an unencrypted connection (it wants STARTTLS
+    first) is a setting to fix, said in Vietnamese rather than as smtplib's English."""
+    connection.ehlo_or_helo_if_needed()
+    if not connection.has_extn("auth"):
+        hint = "" if encrypted else (" khi chưa mã hóa: bật MAIL_USE_TLS (cổng 587) hoặc "
+                                     "MAIL_USE_SSL (cổng 465)")
+        raise TemporaryFailure(f"Máy chủ thư không cho đăng nhập{hint}.")
+    if "plain" not in connection.esmtp_features["auth"].lower().split():
+        connection.login(user, password)
+        return
+    token = base64.b64encode(b"\0" + user.encode() + b"\0" + password.encode()).decode()
+    code, reply = connection.docmd("AUTH", "PLAIN " + token)
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, reply)
 
 
 def senders(config: Mapping) -> dict[Channel, Sender]:
