@@ -210,6 +210,15 @@ class Worker:
                 else:
                     done.retried += 1
                 continue
+            except Exception as error:  # a sender's bug: recorded and retried like a 4xx,
+                # not a claim left "sending" that every worker would take and drop again
+                log.exception("sending message %s failed unexpectedly", outgoing.id)
+                outcome = self.record([outgoing], AttemptOutcome.retry,
+                                      f"Lỗi không mong đợi khi gửi: {type(error).__name__}: "
+                                      f"{error}")
+                done.failed += outcome is AttemptOutcome.failed
+                done.retried += outcome is AttemptOutcome.retry
+                continue
             self.record([outgoing], AttemptOutcome.sent, reply)
             done.sent += 1
 

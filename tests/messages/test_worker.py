@@ -233,6 +233,29 @@ def test_a_bad_address_fails_for_good_and_no_value_can_add_a_header(mail_app, ma
     assert "Bcc" not in parsed and parsed["Subject"] == "Thông báo Bcc: ke-gian@evil.vn"
 
 
+def test_a_senders_bug_on_one_message_is_recorded_and_the_rest_go_out(mail_app, mailsink,
+                                                                        clock, monkeypatch):
+    """An exception no sender expects (here from composing one mail) is logged on that
+    message, which waits for a later try like a 4xx, and the batch goes on: no claim is
+    left "sending" for every worker to take and drop again."""
+    compose = channels.compose
+
+    def broken_for_lan2(outgoing, sender):
+        if outgoing.address == "lan2@batri.vn":
+            raise RuntimeError("lỗi thử")
+        return compose(outgoing, sender)
+
+    monkeypatch.setattr(channels, "compose", broken_for_lan2)
+    write([addressee(n) for n in (1, 2, 3)])
+    done = Worker(mail_app).run_once()
+    assert (done.sent, done.retried) == (2, 1)
+    assert sorted(m.rcpt_tos[0] for m in mailsink.received) == ["lan1@batri.vn",
+                                                                 "lan3@batri.vn"]
+    stuck = next(m for m in rows() if m.address == "lan2@batri.vn")
+    assert stuck.status == MessageStatus.queued
+    assert stuck.last_error == "Lỗi không mong đợi khi gửi: RuntimeError: lỗi thử"
+
+
 def test_the_loop_survives_a_failed_round_and_stops_when_told(app, monkeypatch):
     monkeypatch.setattr(worker.signal, "signal", lambda *args: None)  # keep pytest's own
     app.config["OUTBOX_IDLE"] = 0.01
