@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from openpyxl import Workbook
 
@@ -111,3 +112,40 @@ def live_demo_paths(runner, password: str, paths: Iterable[tuple[str, str]]
            for name, sql in LIVE_DEMO_IDS.items()}
     db.session.remove()
     return [(role, path.format(slug=LIVE_SLUG, **ids)) for role, path in paths]
+
+
+#: The live demo's account of each role the walks log in as.
+LIVE_DEMO_ACCOUNTS = {"organizer": "bantochuc@demo.vn", "unit": "batri@demo.vn",
+                      "checkin": "checkin@demo.vn"}
+
+
+def walk_live_demo(page, base_url: str, walk: Iterable[tuple[str, str]], shots: Path,
+                   prefix: str, widths: Sequence[int] = (1280, 360)):
+    """Open each (role, path) of ``walk`` (in role order) at each width, logged in as the
+    role's demo account (``anonymous``: logged out), check that it answered 200 and kept the
+    role's page, keep a screenshot ``shots/<prefix>-<role>-<path>-<width>.png`` and yield
+    ``(role, path, width, where)`` with the page open, ``where`` naming it for messages."""
+    from types import SimpleNamespace
+
+    from eventapp.demo.live import LIVE_SLUG
+    from tests.conftest import browser_login
+
+    role_now = None
+    for role, path in walk:
+        if role != role_now:
+            page.context.clear_cookies()
+            page.set_viewport_size({"width": 1280, "height": 900})
+            if role != "anonymous":
+                browser_login(page, base_url, SimpleNamespace(email=LIVE_DEMO_ACCOUNTS[role]))
+            role_now = role
+        slug = path.strip("/").replace(LIVE_SLUG, "ev").replace("/", "-") or "home"
+        for width in widths:
+            page.set_viewport_size({"width": width, "height": 800})
+            response = open_page(page, base_url + path)
+            where = f"{role} {path} at {width}px"
+            assert response.status == 200, f"{where}: HTTP {response.status}"
+            assert "/login" not in page.url or path == "/login", f"{where}: sent to log in"
+            page.screenshot(path=str(shots / f"{prefix}-{role}-{slug}-{width}.png"),
+                            full_page=True)
+            yield role, path, width, where
+

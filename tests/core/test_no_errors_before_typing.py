@@ -6,18 +6,13 @@ and 360 px is kept (``blank-<role>-<page>``)."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 
-from eventapp.demo.live import LIVE_SLUG
-from tests.conftest import PASSWORD, browser_login
-from tests.helpers import live_demo_paths, open_page
+from tests.conftest import PASSWORD
+from tests.helpers import live_demo_paths, walk_live_demo
 
 pytestmark = pytest.mark.browser
 
-ACCOUNTS = {"organizer": "bantochuc@demo.vn", "unit": "batri@demo.vn",
-            "checkin": "checkin@demo.vn"}
 
 #: (role, path) of each form a person fills in; {slug}, {attendee} (a BATRI delegate),
 #: {user} (the BATRI account) and {unit} (BATRI's id) come from the live demo.
@@ -82,26 +77,9 @@ def forms(app, runner) -> list[tuple[str, str]]:
     return live_demo_paths(runner, PASSWORD, FORMS)
 
 
-def _shot(role: str, path: str, width: int) -> str:
-    slug = path.strip("/").replace(LIVE_SLUG, "ev").replace("/", "-") or "home"
-    return f"blank-{role}-{slug}-{width}.png"
-
-
 def test_no_form_shows_an_error_before_anything_is_typed(live_server, page, forms, artifacts):
     problems: list[str] = []
-    role_now = None
-    for role, path in forms:
-        if role != role_now:
-            page.context.clear_cookies()
-            page.set_viewport_size({"width": 1280, "height": 900})
-            if role != "anonymous":
-                browser_login(page, live_server, SimpleNamespace(email=ACCOUNTS[role]))
-            role_now = role
-        for width in (1280, 360):
-            page.set_viewport_size({"width": width, "height": 800})
-            response = open_page(page, live_server + path)
-            where = f"{role} {path} at {width}px"
-            assert response.status == 200, f"{where}: HTTP {response.status}"
-            page.screenshot(path=str(artifacts / _shot(role, path, width)), full_page=True)
-            problems += [f"{where}: {p}" for p in page.evaluate(ERRORS_SHOWN, ERROR_WORDS)]
+    for _role, _path, _width, where in walk_live_demo(page, live_server, forms, artifacts,
+                                                       "blank"):
+        problems += [f"{where}: {p}" for p in page.evaluate(ERRORS_SHOWN, ERROR_WORDS)]
     assert not problems, "\n".join(problems)

@@ -11,20 +11,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
 
-from eventapp.demo.live import LIVE_SLUG
-from tests.conftest import PASSWORD, browser_login
-from tests.helpers import live_demo_paths, open_page
+from tests.conftest import PASSWORD
+from tests.helpers import live_demo_paths, walk_live_demo
 
 pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).parents[1] / "vendor" / "axe-core" / "axe.min.js"
-ACCOUNTS = {"organizer": "bantochuc@demo.vn", "unit": "batri@demo.vn",
-            "checkin": "checkin@demo.vn"}
 #: Roles whose every page must fit a 360 px phone (the organizer works at a desk).
 ON_PHONES = {"anonymous", "unit", "checkin"}
 
@@ -96,43 +92,22 @@ AXE_RUN = """async () => {
 }"""
 
 
-#: The ids the placeholders of ``WALK`` stand for, in the live demo.
-
-
 @pytest.fixture
 def walk(app, runner) -> list[tuple[str, str]]:
     """The live demo loaded; ``WALK`` with its placeholders filled."""
     return live_demo_paths(runner, PASSWORD, WALK)
 
 
-def _shot_name(role: str, path: str, width: int) -> str:
-    slug = path.strip("/").replace(LIVE_SLUG, "ev").replace("/", "-") or "home"
-    return f"phones-{role}-{slug}-{width}.png"
-
-
 def test_main_pages_fit_a_phone_and_pass_axe(live_server, page, walk, artifacts):
     axe = AXE.read_text(encoding="utf-8")
     problems: list[str] = []
-    role_now = None
-    for role, path in walk:
-        if role != role_now:
-            page.context.clear_cookies()
-            page.set_viewport_size({"width": 1280, "height": 900})
-            if role != "anonymous":
-                browser_login(page, live_server, SimpleNamespace(email=ACCOUNTS[role]))
-            role_now = role
-        for width in (1280, 360):
-            page.set_viewport_size({"width": width, "height": 800})
-            response = open_page(page, live_server + path)
-            where = f"{role} {path} at {width}px"
-            assert response.status == 200, f"{where}: HTTP {response.status}"
-            assert "/login" not in page.url or path == "/login", f"{where}: sent to log in"
-            page.screenshot(path=str(artifacts / _shot_name(role, path, width)), full_page=True)
-            if width == 360 and role in ON_PHONES:
-                problems += [f"{where}: {p}" for p in page.evaluate(FIT)]
-            if not page.evaluate("() => !!window.axe"):
-                page.evaluate(axe)  # through the debugger: the app's CSP rightly refuses it
-            problems += [f"{where}: {p}" for p in page.evaluate(AXE_RUN)]
+    for role, _path, width, where in walk_live_demo(page, live_server, walk, artifacts,
+                                                     "phones"):
+        if width == 360 and role in ON_PHONES:
+            problems += [f"{where}: {p}" for p in page.evaluate(FIT)]
+        if not page.evaluate("() => !!window.axe"):
+            page.evaluate(axe)  # through the debugger: the app's CSP rightly refuses it
+        problems += [f"{where}: {p}" for p in page.evaluate(AXE_RUN)]
     assert not problems, "\n".join(problems)
 
 
