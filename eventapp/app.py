@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import functools
 import inspect
+import io
 
 from flask import Flask, Request, current_app
+from werkzeug.exceptions import RequestEntityTooLarge
 
 
 @functools.lru_cache(maxsize=1024)
@@ -35,6 +37,20 @@ class EventRequest(Request):
     @max_content_length.setter
     def max_content_length(self, value: int | None) -> None:
         Request.max_content_length.fset(self, value)
+
+    def _load_form_data(self) -> None:
+        """Parse the form as Flask does; a body over the limit leaves an empty form behind.
+
+        Werkzeug caches nothing when it refuses a body, so every later read raised the 413
+        again: the error page itself reads the form (the logout button's CSRF form in
+        ``base.html``), and a logged-in user got a bare 500 instead of the message."""
+        try:
+            super()._load_form_data()
+        except RequestEntityTooLarge:
+            empty = self.parameter_storage_class
+            self.__dict__.update(stream=io.BytesIO(), form=empty(), files=empty())
+            self._cached_data = b""
+            raise
 
 
 class EventApp(Flask):
