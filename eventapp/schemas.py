@@ -14,6 +14,7 @@ from marshmallow import (  # noqa: F401
     RAISE,
     ValidationError,
     fields,
+    post_load,
     pre_load,
     validate,
     validates_schema,  # noqa: F401

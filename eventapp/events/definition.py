@@ -19,6 +19,7 @@ from eventapp.schemas import (
     fields,
     length,
     not_blank,
+    post_load,
     unit_code,
     validate,
     validates_schema,
@@ -167,8 +168,9 @@ class NominationsDef(Schema):
     title_window_years = fields.Integer(load_default=1, validate=validate.Range(min=0, max=50))
     discipline_window_years = fields.Integer(load_default=5,
                                              validate=validate.Range(min=0, max=50))
-    submitting_unit_kinds = fields.List(fields.String(),
-                                        load_default=lambda: list(DEFAULT_UNIT_KINDS))
+    #: None when the definition says nothing: ``EventDef`` then puts the default kinds that
+    #: exist (a deleted "district" must not refuse a field nobody wrote).
+    submitting_unit_kinds = fields.List(fields.String(), load_default=None)
 
 
 class EventDef(Schema):
@@ -186,6 +188,15 @@ class EventDef(Schema):
     registration = fields.Nested(RegistrationDef,
                                  load_default=lambda: RegistrationDef().load({}))
     nominations = fields.Nested(NominationsDef, load_default=lambda: NominationsDef().load({}))
+
+    @post_load
+    def _default_submitting_kinds(self, data, **kwargs):
+        """Unsaid, the kinds that file dossiers are ``DEFAULT_UNIT_KINDS`` that exist here."""
+        nominations = data["nominations"]
+        if nominations["submitting_unit_kinds"] is None:
+            known = _known_keys(data)
+            nominations["submitting_unit_kinds"] = [k for k in DEFAULT_UNIT_KINDS if k in known]
+        return data
 
     @validates_schema
     def _consistent(self, data, **kwargs):
@@ -216,16 +227,22 @@ def _known_kinds(data: dict) -> None:
     for i, item in enumerate(data.get("unit_kinds", [])):
         if item["key"] not in stored and not item.get("name"):
             raise ValidationError("Loại đơn vị mới cần có tên (name).", f"unit_kinds.{i}.name")
-    known = [*stored, *(k["key"] for k in data.get("unit_kinds", []) if k["key"] not in stored)]
+    known = _known_keys(data, stored)
     named = [(f"units.{i}.kind", u["kind"]) for i, u in enumerate(data.get("units", []))]
     named += [(f"registration.caps.{i}.unit_kind", c["unit_kind"])
               for i, c in enumerate((data.get("registration") or {}).get("caps", []))
               if c["unit_kind"] is not None]
     named += [(f"nominations.submitting_unit_kinds.{i}", key) for i, key in
-              enumerate((data.get("nominations") or {}).get("submitting_unit_kinds", []))]
+              enumerate((data.get("nominations") or {}).get("submitting_unit_kinds") or [])]
     for field, key in named:
         if key not in known:
             raise ValidationError(kinds.unknown_message(key, known), field)
+
+
+def _known_keys(data: dict, stored: dict[str, str] | None = None) -> list[str]:
+    """The kinds in the database, then those the definition declares."""
+    stored = kinds.names() if stored is None else stored
+    return [*stored, *(k["key"] for k in data.get("unit_kinds", []) if k["key"] not in stored)]
 
 
 def _unique(items: list[dict], key: str, where: str) -> None:

@@ -13,7 +13,8 @@ from .models import NominationStatus
 
 
 def unit_may_nominate(rules, unit) -> bool:
-    """Only unit kinds in the event's ``rules.unit_kinds`` (district unions) file dossiers."""
+    """Only unit kinds in the event's ``rules.unit_kinds`` (the seed: district unions) file
+    dossiers."""
     return unit is not None and unit.kind in (rules.unit_kinds or [])
 
 

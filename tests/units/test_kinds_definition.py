@@ -113,6 +113,16 @@ def test_an_event_that_names_no_kinds_lets_commune_unions_file(app):
         ["commune", "district"]
 
 
+def test_a_deleted_default_kind_does_not_refuse_a_definition_that_names_none(app):
+    """After "district" is deleted (nothing uses it since the reform), a definition that
+    says nothing of who files dossiers still loads, with the default kinds that remain."""
+    db.session.delete(db.session.get(UnitKindRow, "district"))
+    db.session.commit()
+    with unit_of_work():
+        event = import_event(definition(nominations={}))
+    assert event_to_dict(event)["nominations"]["submitting_unit_kinds"] == ["commune"]
+
+
 @pytest.mark.parametrize(("change", "field"), [
     (lambda d: d["units"].append({"code": "MOI", "name": "Mới", "kind": "province"}),
      "units.4.kind"),
