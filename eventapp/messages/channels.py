@@ -189,15 +189,15 @@ class EmailSender:
                                           context=ssl.create_default_context())
         else:
             connection = smtplib.SMTP(c["MAIL_SERVER"], int(c["MAIL_PORT"]), timeout=timeout)
-            if c.get("MAIL_USE_TLS"):
+        try:  # a refused STARTTLS or login closes the socket it opened
+            if c.get("MAIL_USE_TLS") and not c.get("MAIL_USE_SSL"):
                 connection.starttls(context=ssl.create_default_context())
-        if c.get("MAIL_USERNAME"):
-            try:
+            if c.get("MAIL_USERNAME"):
                 _log_in(connection, c["MAIL_USERNAME"], c.get("MAIL_PASSWORD") or "",
                         encrypted=bool(c.get("MAIL_USE_SSL") or c.get("MAIL_USE_TLS")))
-            except BaseException:
-                connection.close()
-                raise
+        except BaseException:
+            connection.close()
+            raise
         return connection
 
     def send(self, outgoing: Outgoing) -> str:
@@ -213,8 +213,10 @@ class EmailSender:
         except smtplib.SMTPAuthenticationError as error:
             # Wrong credentials are the operator's to fix, not the recipient's fault: wait.
             self.close()
+            reply = error.smtp_error
+            reply = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
             raise TemporaryFailure(f"Đăng nhập SMTP bị từ chối: {error.smtp_code} "
-                                   f"{error.smtp_error!r}") from None
+                                   f"{reply}") from None
         except smtplib.SMTPResponseException as error:
             self.close()
             raise _smtp_failure(error.smtp_code, error.smtp_error) from None
@@ -242,9 +244,10 @@ class EmailSender:
 
 
 def _log_in(connection: smtplib.SMTP, user: str, password: str, *, encrypted: bool) -> None:
-    """Log in with AUTH PLAIN in UTF-8 (RFC 4616), so that a password with Vietnamese letters
-    works (``smtplib.login`` encodes it as ASCII and raises); a server that offers only
-    LOGIN or CRAM-MD5 gets ``smtplib``'s own, ASCII credentials only.
+    """Log in as ``smtplib.login`` does (CRAM-MD5, then PLAIN, then LOGIN: the password is
+    not sent in the clear when the server can take a digest); a name or password with
+    Vietnamese letters, which ``smtplib`` can only encode as ASCII (it raises), goes by
+    AUTH PLAIN in UTF-8 (RFC 4616).
 
     A server that does not offer AUTH on an unencrypted connection (it wants STARTTLS
     first) is a setting to fix, said in Vietnamese rather than as smtplib's English."""
@@ -253,9 +256,13 @@ def _log_in(connection: smtplib.SMTP, user: str, password: str, *, encrypted: bo
         hint = "" if encrypted else (" khi chưa mã hóa: bật MAIL_USE_TLS (cổng 587) hoặc "
                                      "MAIL_USE_SSL (cổng 465)")
         raise TemporaryFailure(f"Máy chủ thư không cho đăng nhập{hint}.")
-    if "plain" not in connection.esmtp_features["auth"].lower().split():
+    if (user + password).isascii():
         connection.login(user, password)
         return
+    if "plain" not in connection.esmtp_features["auth"].lower().split():
+        raise TemporaryFailure("Máy chủ thư không nhận tên hoặc mật khẩu có chữ có dấu "
+                               "(không có AUTH PLAIN): đặt MAIL_USERNAME và MAIL_PASSWORD "
+                               "không dấu.")
     token = base64.b64encode(b"\0" + user.encode() + b"\0" + password.encode()).decode()
     code, reply = connection.docmd("AUTH", "PLAIN " + token)
     if code != 235:

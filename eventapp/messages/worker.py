@@ -213,6 +213,7 @@ class Worker:
             except Exception as error:  # a sender's bug: recorded and retried like a 4xx,
                 # not a claim left "sending" that every worker would take and drop again
                 log.exception("sending message %s failed unexpectedly", outgoing.id)
+                self.senders[outgoing.channel].close()  # no half-done exchange for the next
                 outcome = self.record([outgoing], AttemptOutcome.retry,
                                       f"Lỗi không mong đợi khi gửi: {type(error).__name__}: "
                                       f"{error}")

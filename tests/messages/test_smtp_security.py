@@ -39,31 +39,31 @@ def _server_context(files) -> ssl.SSLContext:
     return context
 
 
-def _authenticate(server, session, envelope, mechanism, auth_data):
-    good = isinstance(auth_data, LoginPassword) and auth_data.login == USER.encode() \
-        and auth_data.password == PASSWORD.encode()
-    return AuthResult(success=good, handled=False)  # a failure answers 535
-
-
 class Relay(MailSink):
     """``MailSink`` behind encryption and a login: STARTTLS required before anything, or
     (``implicit``) TLS from the first byte."""
 
-    def __init__(self, files, *, implicit: bool = False):
+    def __init__(self, files, *, implicit: bool = False, password: str = PASSWORD):
         super().__init__()
+        self.password = password
         context = _server_context(files)
         # aiosmtpd offers AUTH under implicit TLS only when not told to wait for STARTTLS.
         tls_options = {"ssl_context": context, "auth_require_tls": False} if implicit else {
             "tls_context": context, "require_starttls": True, "auth_require_tls": True}
         self.controller = Controller(
             self.controller.handler, hostname="127.0.0.1", port=free_port(),
-            enable_SMTPUTF8=True, auth_required=True, authenticator=_authenticate,
+            enable_SMTPUTF8=True, auth_required=True, authenticator=self.authenticate,
             **tls_options)
         self.port = self.controller.port
 
+    def authenticate(self, server, session, envelope, mechanism, auth_data):
+        good = isinstance(auth_data, LoginPassword) and auth_data.login == USER.encode() \
+            and auth_data.password == self.password.encode()
+        return AuthResult(success=good, handled=False)  # a failure answers 535
+
     def config(self) -> dict:
         return {**super().config(), "MAIL_SERVER": "localhost",  # the name the cert is for
-                "MAIL_USERNAME": USER, "MAIL_PASSWORD": PASSWORD}
+                "MAIL_USERNAME": USER, "MAIL_PASSWORD": self.password}
 
 
 @pytest.fixture
@@ -91,9 +91,13 @@ def _state(message: Message) -> tuple[MessageStatus, list[str]]:
 
 # The server's own warning for implicit TLS: its connection is encrypted from the start.
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
-@pytest.mark.parametrize("implicit", [False, True], ids=["starttls-587", "ssl-465"])
-def test_mail_goes_out_encrypted_and_logged_in(app, trusted, implicit):
-    with Relay(trusted, implicit=implicit) as relay:
+@pytest.mark.parametrize("implicit, password", [(False, PASSWORD), (True, PASSWORD),
+                                                (False, "plain-ascii-123")],
+                         ids=["starttls-587", "ssl-465", "ascii-password"])
+def test_mail_goes_out_encrypted_and_logged_in(app, trusted, implicit, password):
+    """A password with Vietnamese letters goes by AUTH PLAIN in UTF-8; an ASCII one by
+    smtplib's own choice of mechanism."""
+    with Relay(trusted, implicit=implicit, password=password) as relay:
         app.config.update(relay.config(), MAIL_USE_TLS=not implicit, MAIL_USE_SSL=implicit)
         message = _queue_one(app)
         assert Worker(app).run_once().sent == 1
