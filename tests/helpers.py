@@ -71,12 +71,35 @@ def fill_form(page, fields: dict, submit: str | None = None) -> None:
 
 def open_page(page, url: str):
     """Go to ``url`` as the page walks do and return the response, once the page is whole:
-    its load event, and on the scanner the ready mark its script sets after the first fetch.
+    its load event, then the end of the fetches its scripts started meanwhile (the print
+    settings' preview, the check-in board's first poll), and on the scanner the ready mark
+    its script sets.
 
     Not ``networkidle``: that waits for half a second of silence after every page, which
-    was 32 s of the 77 s the phone walk took, and no page in the walks fetches anything
-    after loading except the scanner."""
-    response = page.goto(url, wait_until="load")
+    was 32 s of the 77 s the phone walk took."""
+    pending: set = set()
+
+    def started(request):
+        if request.resource_type == "fetch":
+            pending.add(request)
+
+    def ended(request):
+        pending.discard(request)
+
+    events = {"request": started, "requestfinished": ended, "requestfailed": ended}
+    for name, handler in events.items():
+        page.on(name, handler)
+    try:
+        response = page.goto(url, wait_until="load")
+        for _ in range(400):  # 20 s at most
+            if not pending:
+                break
+            page.wait_for_timeout(50)
+        # One frame more: the scripts draw what their fetches brought.
+        page.evaluate("() => new Promise((done) => requestAnimationFrame(() => done()))")
+    finally:
+        for name, handler in events.items():
+            page.remove_listener(name, handler)
     if page.locator("body.ci-scanner-page").count():
         page.wait_for_selector("body[data-scanner-ready='1']")
     return response

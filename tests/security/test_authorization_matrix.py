@@ -108,7 +108,10 @@ def test_read_only_routes_answer_each_role_as_declared(app, users, token_for, ow
     for _endpoint, rule, _methods, policy in READ_ONLY[blueprint]:
         for role in ROLES:
             client = app.test_client() if policy.api else pages[role]
-            _check(client, role, "GET", rule, policy, owned, tokens)
+            response = _check(client, role, "GET", rule, policy, owned, tokens)
+            # A shared client that lost its login would make every later check a redirect.
+            assert role == "anonymous" or "/login" not in response.headers.get("Location", ""), \
+                f"GET {rule} as {role}: sent to log in"
 
 
 def _client(app, users, role: str, api: bool):
@@ -121,9 +124,8 @@ def _client(app, users, role: str, api: bool):
     return client
 
 
-def _check(client, role: str, method: str, rule: str, policy, owned: dict,
-           tokens: dict) -> None:
-    """Call ``rule`` as ``role`` and hold the answer to what ``policy`` declares."""
+def _check(client, role: str, method: str, rule: str, policy, owned: dict, tokens: dict):
+    """Call ``rule`` as ``role``, hold the answer to what ``policy`` declares, return it."""
     api = policy.api
     url = _url(rule, owned)
     kwargs: dict = {}
@@ -143,7 +145,7 @@ def _check(client, role: str, method: str, rule: str, policy, owned: dict,
                                             .get("error") not in ("forbidden",
                                                                   "unauthorized")), label
         assert status != 404 or method != "GET", label
-        return
+        return response
     if role == "anonymous" and not api:
         assert status == 302 and "/login" in response.headers["Location"], label
     else:
@@ -151,3 +153,4 @@ def _check(client, role: str, method: str, rule: str, policy, owned: dict,
         assert not api or response.is_json, label
     if before is not None:
         assert fingerprint() == before, f"{label}: a refused request changed data"
+    return response
