@@ -38,6 +38,7 @@ from eventapp.messages.channels import (
     Outgoing,
     PermanentFailure,
     Sender,
+    TemporaryFailure,
     senders,
 )
 from eventapp.messages.models import (
@@ -199,9 +200,17 @@ class Worker:
                 self.release(left)
                 return
             outgoing = left.pop(0)
+            sender = self.senders[outgoing.channel]
             try:
-                reply = self.senders[outgoing.channel].send(outgoing)
-            except DeliveryFailure as error:
+                reply = sender.send(outgoing)
+            except Exception as error:
+                if not isinstance(error, DeliveryFailure):
+                    # A sender's bug: recorded and retried like a 4xx, not a claim left
+                    # "sending" that every worker would take and drop again.
+                    log.exception("sending message %s failed unexpectedly", outgoing.id)
+                    sender.close()  # no half-done exchange for the next message
+                    error = TemporaryFailure(f"Lỗi không mong đợi khi gửi: "
+                                             f"{type(error).__name__}: {error}")
                 permanent = isinstance(error, PermanentFailure)
                 outcome = AttemptOutcome.failed if permanent else AttemptOutcome.retry
                 outcome = self.record([outgoing], outcome, str(error))
@@ -209,16 +218,6 @@ class Worker:
                     done.failed += 1
                 else:
                     done.retried += 1
-                continue
-            except Exception as error:  # a sender's bug: recorded and retried like a 4xx,
-                # not a claim left "sending" that every worker would take and drop again
-                log.exception("sending message %s failed unexpectedly", outgoing.id)
-                self.senders[outgoing.channel].close()  # no half-done exchange for the next
-                outcome = self.record([outgoing], AttemptOutcome.retry,
-                                      f"Lỗi không mong đợi khi gửi: {type(error).__name__}: "
-                                      f"{error}")
-                done.failed += outcome is AttemptOutcome.failed
-                done.retried += outcome is AttemptOutcome.retry
                 continue
             self.record([outgoing], AttemptOutcome.sent, reply)
             done.sent += 1
